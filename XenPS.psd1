@@ -1,0 +1,26 @@
+@{
+    RootModule           = 'XenPS.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'd5262e03-37ed-4bfb-9c96-a53a69dea2be'
+    Author               = 'XenPS contributors'
+    CompanyName          = 'XenPS'
+    Copyright            = '(c) XenPS contributors. All rights reserved.'
+    Description          = 'Operate Xen hosts from PowerShell: create, inspect, change, migrate and retire Xen domains through xl, locally on a Dom0 or over SSH, with an embedded Xen simulator for trying XenPS and testing runbooks.'
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+    RequiredAssemblies   = @('XenPS.Loader.dll')
+    FormatsToProcess     = @('XenPS.Format.ps1xml')
+    CmdletsToExport      = @(
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Xen', 'xl', 'Hypervisor', 'Virtualization', 'VM', 'Dom0', 'Linux', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/xenps/xenps'
+            LicenseUri   = 'https://github.com/xenps/xenps/blob/main/LICENSE'
+            ReleaseNotes = 'First release: xl toolstack over local and SSH transports, xl.cfg language, simulator, lifecycle cmdlets.'
+        }
+    }
+}

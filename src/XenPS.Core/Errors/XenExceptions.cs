@@ -1,0 +1,288 @@
+namespace XenPS;
+
+/// <summary>The base of every failure XenPS reports: a stable error id, a category, the host and the domain involved.</summary>
+public abstract class XenException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    protected XenException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>A stable PascalCase id (<c>DomainNotFound</c>, <c>XlCommandFailed</c>, ...), the ErrorRecord's FullyQualifiedErrorId.</summary>
+    public abstract string ErrorId { get; }
+
+    /// <summary>The category of the failure.</summary>
+    public abstract XenErrorCategory Category { get; }
+
+    /// <summary>The host the failure happened on, when known.</summary>
+    public string? HostName { get; init; }
+
+    /// <summary>The domain involved, as it was named (name or id), when known.</summary>
+    public string? Domain { get; init; }
+}
+
+/// <summary>No domain of that name or id exists on the host.</summary>
+public sealed class XenDomainNotFoundException : XenException
+{
+    /// <summary>Creates the exception for <paramref name="domain"/> on <paramref name="hostName"/>.</summary>
+    public XenDomainNotFoundException(string domain, string? hostName, string? detail = null)
+        : base(detail is null
+            ? $"Domain '{domain}' was not found on host '{hostName}'."
+            : $"Domain '{domain}' was not found on host '{hostName}': {detail}")
+    {
+        Domain = domain;
+        HostName = hostName;
+    }
+
+    /// <inheritdoc />
+    public override string ErrorId => "DomainNotFound";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.ObjectNotFound;
+}
+
+/// <summary>An xl (or xenstore-*) command failed: its exit code and its own words on stderr, verbatim.</summary>
+public class XlCommandException : XenException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="commandLine">The command as run, for display (e.g. <c>xl mem-set web1 4096m</c>).</param>
+    /// <param name="exitCode">The exit code.</param>
+    /// <param name="standardError">xl's stderr, verbatim.</param>
+    /// <param name="hostName">The host it ran on.</param>
+    /// <param name="domain">The domain involved, if any.</param>
+    public XlCommandException(string commandLine, int exitCode, string standardError, string? hostName, string? domain = null)
+        : base(FormatMessage(commandLine, exitCode, standardError, hostName, domain))
+    {
+        CommandLine = commandLine;
+        ExitCode = exitCode;
+        StandardError = standardError;
+        HostName = hostName;
+        Domain = domain;
+    }
+
+    /// <summary>The command as run.</summary>
+    public string CommandLine { get; }
+
+    /// <summary>The exit code.</summary>
+    public int ExitCode { get; }
+
+    /// <summary>xl's stderr, verbatim.</summary>
+    public string StandardError { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => "XlCommandFailed";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.InvalidOperation;
+
+    private static string FormatMessage(string commandLine, int exitCode, string standardError, string? hostName, string? domain)
+    {
+        string what = domain is null ? string.Empty : $" for domain '{domain}'";
+        string words = standardError.Trim();
+        return words.Length == 0
+            ? $"'{commandLine}' failed{what} on host '{hostName}' with exit code {exitCode}."
+            : $"'{commandLine}' failed{what} on host '{hostName}' with exit code {exitCode}: {words}";
+    }
+}
+
+/// <summary>The host has not enough free memory (or CPUs) for the operation.</summary>
+public sealed class XenInsufficientMemoryException : XlCommandException
+{
+    /// <summary>Creates the exception.</summary>
+    public XenInsufficientMemoryException(string commandLine, int exitCode, string standardError, string? hostName, string? domain = null)
+        : base(commandLine, exitCode, standardError, hostName, domain)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string ErrorId => "InsufficientMemory";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.LimitsExceeded;
+}
+
+/// <summary>A device (vdev, vif) is already in use.</summary>
+public sealed class XenDeviceInUseException : XlCommandException
+{
+    /// <summary>Creates the exception.</summary>
+    public XenDeviceInUseException(string commandLine, int exitCode, string standardError, string? hostName, string? domain = null)
+        : base(commandLine, exitCode, standardError, hostName, domain)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string ErrorId => "DeviceInUse";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.ResourceBusy;
+}
+
+/// <summary>A domain of that name already exists (create, rename, restore).</summary>
+public sealed class XenDomainExistsException : XlCommandException
+{
+    /// <summary>Creates the exception.</summary>
+    public XenDomainExistsException(string commandLine, int exitCode, string standardError, string? hostName, string? domain = null)
+        : base(commandLine, exitCode, standardError, hostName, domain)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string ErrorId => "DomainExists";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.ResourceExists;
+}
+
+/// <summary>A migration failed. <see cref="StateUndefined"/> tells whether the domain still runs at the sender.</summary>
+public sealed class XenMigrationException : XlCommandException
+{
+    /// <summary>Creates the exception.</summary>
+    public XenMigrationException(string commandLine, int exitCode, string standardError, string? hostName, string? domain, bool stateUndefined)
+        : base(commandLine, exitCode, standardError, hostName, domain)
+    {
+        StateUndefined = stateUndefined;
+    }
+
+    /// <summary>
+    /// False: "Migration failed, resuming at sender." — the domain still runs at the source.
+    /// True: "Migration failed during final handshake" — the domain's state is undefined; check both hosts.
+    /// </summary>
+    public bool StateUndefined { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => StateUndefined ? "MigrationStateUndefined" : "MigrationFailed";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => StateUndefined ? XenErrorCategory.InvalidResult : XenErrorCategory.InvalidOperation;
+}
+
+/// <summary>The host cannot be reached (ssh exit 255: connection refused, no route, name not known, timeout).</summary>
+public sealed class XenHostUnreachableException : XenException
+{
+    /// <summary>Creates the exception with the ssh client's own message.</summary>
+    public XenHostUnreachableException(string hostName, string sshMessage, Exception? innerException = null)
+        : base($"Host '{hostName}' is unreachable: {sshMessage.Trim()}", innerException)
+    {
+        HostName = hostName;
+        SshMessage = sshMessage;
+    }
+
+    /// <summary>What the ssh client said.</summary>
+    public string SshMessage { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => "HostUnreachable";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.ConnectionError;
+}
+
+/// <summary>The host refused the credentials (ssh: <c>Permission denied (publickey).</c>, host key verification failed).</summary>
+public sealed class XenAuthenticationException : XenException
+{
+    /// <summary>Creates the exception with the ssh client's own message.</summary>
+    public XenAuthenticationException(string hostName, string sshMessage)
+        : base($"Authentication to host '{hostName}' failed: {sshMessage.Trim()}")
+    {
+        HostName = hostName;
+        SshMessage = sshMessage;
+    }
+
+    /// <summary>What the ssh client said.</summary>
+    public string SshMessage { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => "AuthenticationFailed";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.PermissionDenied;
+}
+
+/// <summary>An operation did not finish in time.</summary>
+public sealed class XenTimeoutException : XenException
+{
+    /// <summary>Creates the exception.</summary>
+    public XenTimeoutException(string operation, TimeSpan timeout, string? hostName, string? domain = null)
+        : base(domain is null
+            ? $"{operation} on host '{hostName}' did not finish within {timeout.TotalSeconds:0.#} s."
+            : $"{operation} of domain '{domain}' on host '{hostName}' did not finish within {timeout.TotalSeconds:0.#} s.")
+    {
+        Operation = operation;
+        Timeout = timeout;
+        HostName = hostName;
+        Domain = domain;
+    }
+
+    /// <summary>What timed out.</summary>
+    public string Operation { get; }
+
+    /// <summary>The limit that was exceeded.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => "OperationTimedOut";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.OperationTimeout;
+}
+
+/// <summary>xl.cfg text is not valid: the file, the 1-based line and column of the offending token, and what was expected.</summary>
+public sealed class XenConfigException : XenException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong (e.g. <c>expected a value after '='</c>).</param>
+    /// <param name="fileName">The file, or <see langword="null"/> for text.</param>
+    /// <param name="line">1-based line.</param>
+    /// <param name="column">1-based column.</param>
+    public XenConfigException(string message, string? fileName, int line, int column)
+        : base($"{fileName ?? "<config>"}:{line}:{column}: {message}")
+    {
+        Reason = message;
+        FileName = fileName;
+        Line = line;
+        Column = column;
+    }
+
+    /// <summary>What is wrong, without the position.</summary>
+    public string Reason { get; }
+
+    /// <summary>The file, or <see langword="null"/> for text.</summary>
+    public string? FileName { get; }
+
+    /// <summary>1-based line of the offending token.</summary>
+    public int Line { get; }
+
+    /// <summary>1-based column of the offending token.</summary>
+    public int Column { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => "ConfigSyntax";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.ParserError;
+}
+
+/// <summary>A request XenPS refuses before anything runs (bad value, wrong state, file exists without -Force); <see cref="ErrorId"/> says which.</summary>
+public sealed class XenOperationException : XenException
+{
+    private readonly string _errorId;
+    private readonly XenErrorCategory _category;
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="errorId">A stable PascalCase id, e.g. <c>ConfigExists</c>, <c>DomainRunning</c>, <c>InvalidConfig</c>.</param>
+    /// <param name="category">The category.</param>
+    /// <param name="message">A full sentence naming the domain and host.</param>
+    public XenOperationException(string errorId, XenErrorCategory category, string message)
+        : base(message)
+    {
+        _errorId = errorId;
+        _category = category;
+    }
+
+    /// <inheritdoc />
+    public override string ErrorId => _errorId;
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => _category;
+}

@@ -1,0 +1,160 @@
+namespace XenPS.Toolstack;
+
+/// <summary>
+/// The contract every Xen backend implements: <c>XlToolstack</c> (xl over a transport)
+/// and the simulator. One contract test suite runs against each of them.
+/// </summary>
+/// <remarks>
+/// Domains are named by a string that xl accepts as a domain: a name or a domid. Paths are paths on
+/// the Xen host (the Dom0), whatever the transport. Every returned object is a copy with
+/// <c>HostName</c> and <c>XenHost</c> (<see cref="Connection"/>) set. Failures are
+/// <see cref="XenException"/>s (see Errors/); cancellation is <see cref="OperationCanceledException"/>.
+/// </remarks>
+public interface IXenToolstack
+{
+    /// <summary>The host's name for display (the connection's name).</summary>
+    string HostName { get; }
+
+    /// <summary>The host's config directory (default <c>/etc/xen</c>), whose <c>*.cfg</c> files are listed as Off domains.</summary>
+    string ConfigDirectory { get; }
+
+    /// <summary>The connection that owns this toolstack; stamped into every returned object as <c>XenHost</c>.</summary>
+    XenHostConnection? Connection { get; set; }
+
+    // ---- host ----
+
+    /// <summary><c>xl info</c>.</summary>
+    Task<XenHostInfo> GetHostInfoAsync(CancellationToken cancellationToken);
+
+    /// <summary><c>xl dmesg [-c]</c>: the hypervisor's log.</summary>
+    Task<string> GetDmesgAsync(bool clear, CancellationToken cancellationToken);
+
+    // ---- domains ----
+
+    /// <summary>Every domain: running ones (a constant number of xl calls) and Off ones from the config directory.</summary>
+    Task<IReadOnlyList<XenDomain>> ListDomainsAsync(CancellationToken cancellationToken);
+
+    /// <summary>One domain by name or id (running, or Off from its config file); throws <see cref="XenDomainNotFoundException"/>.</summary>
+    Task<XenDomain> GetDomainAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary>The live configuration of a running domain as libxl JSON (<c>xl list -l dom</c>: the <c>config</c> object).</summary>
+    Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary><c>xl create</c> from xl.cfg text; returns the new domain.</summary>
+    Task<XenDomain> CreateAsync(string configText, bool paused, CancellationToken cancellationToken);
+
+    /// <summary><c>xl create path</c> from a config file on the host; returns the new domain.</summary>
+    Task<XenDomain> CreateFromFileAsync(string configPath, bool paused, CancellationToken cancellationToken);
+
+    /// <summary><c>xl -N create</c>: the host's own verdict on xl.cfg text. Returns xl's parsed JSON; throws <see cref="XenConfigException"/> or <see cref="XlCommandException"/> with xl's words.</summary>
+    Task<string> DryRunCreateAsync(string configText, CancellationToken cancellationToken);
+
+    /// <summary><c>xl shutdown [-w]</c>. With <paramref name="wait"/>, returns once the domain is gone or throws <see cref="XenTimeoutException"/> after <paramref name="timeout"/>.</summary>
+    Task ShutdownAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken);
+
+    /// <summary><c>xl reboot [-w]</c>.</summary>
+    Task RebootAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken);
+
+    /// <summary><c>xl destroy</c>.</summary>
+    Task DestroyAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary><c>xl pause</c>.</summary>
+    Task PauseAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary><c>xl unpause</c> (xl exits 0 even when this fails: implementations detect it).</summary>
+    Task UnpauseAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary><c>xl save [-c|-p] dom path</c>.</summary>
+    Task SaveAsync(string domain, string path, XenSaveMode mode, CancellationToken cancellationToken);
+
+    /// <summary><c>xl restore [-p] [cfg] path</c>; returns the restored domain.</summary>
+    Task<XenDomain> RestoreAsync(string path, bool paused, string? configPath, CancellationToken cancellationToken);
+
+    /// <summary><c>xl rename</c>.</summary>
+    Task RenameAsync(string domain, string newName, CancellationToken cancellationToken);
+
+    /// <summary><c>xl mem-set dom Nm</c>: the memory target.</summary>
+    Task SetMemoryAsync(string domain, long memoryMB, CancellationToken cancellationToken);
+
+    /// <summary><c>xl mem-max dom Nm</c>: the maximum.</summary>
+    Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken);
+
+    /// <summary><c>xl vcpu-set dom N</c>.</summary>
+    Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken);
+
+    /// <summary><c>xl vcpu-list [dom]</c>.</summary>
+    Task<IReadOnlyList<XenVCpu>> GetVCpusAsync(string? domain, CancellationToken cancellationToken);
+
+    /// <summary><c>xl vcpu-pin dom vcpu hard [soft]</c>; <paramref name="vcpu"/> is a number or <c>all</c>.</summary>
+    Task PinVCpuAsync(string domain, string vcpu, string hardAffinity, string? softAffinity, CancellationToken cancellationToken);
+
+    /// <summary>The domain's weight and cap under the host's scheduler.</summary>
+    Task<XenSchedulerParameters> GetSchedulerParametersAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary>Sets weight and/or cap under the host's scheduler (<c>sched-credit</c> or <c>sched-credit2</c>).</summary>
+    Task SetSchedulerParametersAsync(string domain, int? weight, int? cap, CancellationToken cancellationToken);
+
+    /// <summary><c>xl uptime [dom]</c>.</summary>
+    Task<IReadOnlyList<XenDomainUptime>> GetUptimeAsync(string? domain, CancellationToken cancellationToken);
+
+    // ---- devices ----
+
+    /// <summary><c>xl block-list dom</c>, joined with the configuration (target, format, access).</summary>
+    Task<IReadOnlyList<XenDisk>> GetDisksAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary><c>xl block-attach dom spec</c> (the disk spec is one comma-separated argument); returns the new disk.</summary>
+    Task<XenDisk> AttachDiskAsync(string domain, string diskSpec, CancellationToken cancellationToken);
+
+    /// <summary><c>xl block-detach dom vdev</c>.</summary>
+    Task DetachDiskAsync(string domain, string vdev, CancellationToken cancellationToken);
+
+    /// <summary><c>xl network-list dom</c>, joined with the configuration (bridge, model, ip).</summary>
+    Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary><c>xl network-attach dom key=value...</c> from a vif spec in config form (comma-joined); returns the new adapter.</summary>
+    Task<XenNetworkAdapter> AttachNetworkAdapterAsync(string domain, string vifSpec, CancellationToken cancellationToken);
+
+    /// <summary><c>xl network-detach dom idx|mac</c>.</summary>
+    Task DetachNetworkAdapterAsync(string domain, string indexOrMac, CancellationToken cancellationToken);
+
+    // ---- XenStore ----
+
+    /// <summary><c>xenstore-read path</c>.</summary>
+    Task<string> XenStoreReadAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary><c>xenstore-list path</c>: the child names.</summary>
+    Task<IReadOnlyList<string>> XenStoreListAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary><c>xenstore-write path value</c>.</summary>
+    Task XenStoreWriteAsync(string path, string value, CancellationToken cancellationToken);
+
+    // ---- migration ----
+
+    /// <summary>
+    /// <c>xl migrate [-s ssh] [-C cfg] [-p] dom host</c>. Progress lines (xl's stderr) go to
+    /// <paramref name="progress"/>. Throws <see cref="XenMigrationException"/>: with
+    /// <see cref="XenMigrationException.StateUndefined"/> false the domain still runs at the sender;
+    /// true after a failure in the final handshake.
+    /// </summary>
+    Task<XenMigrationResult> MigrateAsync(string domain, XenMigrationRequest request, IProgress<string>? progress, CancellationToken cancellationToken);
+
+    // ---- files on the host ----
+
+    /// <summary>Whether a file or folder exists on the host.</summary>
+    Task<bool> FileExistsAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Reads a text file on the host (UTF-8).</summary>
+    Task<string> ReadFileAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Writes a text file on the host atomically: a temporary file beside the target, then rename. The folder must exist.</summary>
+    Task WriteFileAsync(string path, string content, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a file (or a symbolic link) on the host; no error when it does not exist.</summary>
+    Task DeleteFileAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Lists a folder on the host.</summary>
+    Task<IReadOnlyList<XenHostFileEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Creates (or replaces) a symbolic link on the host, e.g. <c>/etc/xen/auto/web1.cfg</c> → <c>/etc/xen/web1.cfg</c>.</summary>
+    Task CreateSymbolicLinkAsync(string linkPath, string targetPath, CancellationToken cancellationToken);
+}

@@ -1,0 +1,128 @@
+using System.Management.Automation;
+using Microsoft.Extensions.Logging;
+using XenPS.Errors;
+using XenPS.Logging;
+
+namespace XenPS.Commands;
+
+/// <summary>
+/// The base of every XenPS cmdlet: a cancellation token cancelled by Ctrl+C (StopProcessing),
+/// Core's log output bridged to Verbose/Debug/Warning on the pipeline thread, and one way to turn
+/// Core failures into ErrorRecords.
+/// </summary>
+public abstract class XenCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private QueuedLoggerProvider? _logProvider;
+    private ILoggerFactory? _loggerFactory;
+    private bool _disposed;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>A logger factory whose messages reach this cmdlet's Verbose/Debug/Warning streams (drained by <see cref="FlushLog"/>).</summary>
+    protected ILoggerFactory LoggerFactory
+    {
+        get
+        {
+            if (_loggerFactory is null)
+            {
+                _logProvider = new QueuedLoggerProvider(LogLevel.Debug);
+                _loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
+                {
+                    b.SetMinimumLevel(LogLevel.Debug);
+                    b.AddProvider(_logProvider);
+                });
+            }
+
+            return _loggerFactory;
+        }
+    }
+
+    /// <summary>Writes queued Core log messages. Call only on the pipeline thread.</summary>
+    protected void FlushLog()
+    {
+        if (_logProvider is null)
+        {
+            return;
+        }
+
+        while (_logProvider.TryDequeue(out QueuedLogMessage m))
+        {
+            switch (LogStreamMap.For(m.Level))
+            {
+                case PowerShellStream.Debug:
+                    WriteDebug(m.Message);
+                    break;
+                case PowerShellStream.Verbose:
+                    WriteVerbose(m.Message);
+                    break;
+                case PowerShellStream.Warning:
+                    WriteWarning(m.Message);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Runs a Core operation to completion on the pipeline thread, writing log messages as they arrive.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> operation)
+    {
+        Task<T> task = Task.Run(() => operation(CancellationToken), CancellationToken);
+        PumpUntilDone(task);
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs a Core operation to completion on the pipeline thread, writing log messages as they arrive.</summary>
+    protected void Run(Func<CancellationToken, Task> operation)
+    {
+        Task task = Task.Run(() => operation(CancellationToken), CancellationToken);
+        PumpUntilDone(task);
+        task.GetAwaiter().GetResult();
+    }
+
+    private void PumpUntilDone(Task task)
+    {
+        while (!task.Wait(50))
+        {
+            FlushLog();
+        }
+
+        FlushLog();
+    }
+
+    /// <summary>Writes a non-terminating error for a per-item failure.</summary>
+    protected void WriteXenError(Exception exception, object? target) => WriteError(ErrorRecordFactory.Create(exception, target));
+
+    /// <summary>Stops the cmdlet with a terminating error (an invalid invocation).</summary>
+    protected void ThrowXenError(Exception exception, object? target) => ThrowTerminatingError(ErrorRecordFactory.Create(exception, target));
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => FlushLog();
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the cancellation source and the logger factory.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (disposing)
+        {
+            _cancellation.Dispose();
+            _loggerFactory?.Dispose();
+        }
+
+        _disposed = true;
+    }
+}
