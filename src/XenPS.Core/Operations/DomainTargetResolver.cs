@@ -1,0 +1,128 @@
+using XenPS.Toolstack;
+
+namespace XenPS.Operations;
+
+/// <summary>A domain to act on, and the host it is on.</summary>
+/// <param name="Host">The connection.</param>
+/// <param name="Domain">The domain as last listed.</param>
+public sealed record DomainTarget(XenHostConnection Host, XenDomain Domain)
+{
+    /// <summary>What xl is given to name the domain (its name).</summary>
+    public string Reference => Domain.Name;
+}
+
+/// <summary>What a cmdlet was asked to act on: names (wildcards), ids, UUIDs or domain objects.</summary>
+public sealed class DomainSelector
+{
+    /// <summary>Names or wildcard patterns.</summary>
+    public IReadOnlyList<string>? Names { get; init; }
+
+    /// <summary>Domain ids.</summary>
+    public IReadOnlyList<int>? Ids { get; init; }
+
+    /// <summary>Domain UUIDs.</summary>
+    public IReadOnlyList<Guid>? Uuids { get; init; }
+
+    /// <summary>Only domains in these states (<c>Get-XenDomain -State</c>).</summary>
+    public IReadOnlyList<XenDomainState>? States { get; init; }
+
+    /// <summary>Whether to include Domain-0 when no name, id or UUID is given (listing does; bulk verbs do not).</summary>
+    public bool IncludeDom0WhenUnfiltered { get; init; } = true;
+}
+
+/// <summary>The domains found and the names/ids that matched nothing (each a <see cref="XenDomainNotFoundException"/>).</summary>
+/// <param name="Targets">The domains, host by host, in list order.</param>
+/// <param name="NotFound">One error per literal name, id or UUID that matched no domain on any host.</param>
+public sealed record DomainResolution(IReadOnlyList<DomainTarget> Targets, IReadOnlyList<XenDomainNotFoundException> NotFound);
+
+/// <summary>Turns names with wildcards, ids and UUIDs into domains across one or more hosts, with one listing per host.</summary>
+public static class DomainTargetResolver
+{
+    /// <summary>Lists each host once and selects the domains <paramref name="selector"/> names.</summary>
+    /// <remarks>
+    /// A literal name (no wildcard), id or UUID that matches nothing on every host is a
+    /// <see cref="XenDomainNotFoundException"/> in <see cref="DomainResolution.NotFound"/>; a
+    /// wildcard that matches nothing is not an error (PowerShell's convention). A host that cannot be
+    /// listed throws: the cmdlet reports it against that host and goes on with the others.
+    /// </remarks>
+    public static async Task<DomainResolution> ResolveAsync(
+        IReadOnlyList<XenHostConnection> hosts,
+        DomainSelector selector,
+        CancellationToken cancellationToken)
+    {
+        var perHost = new List<(XenHostConnection Host, IReadOnlyList<XenDomain> Domains)>();
+        foreach (XenHostConnection h in hosts)
+        {
+            perHost.Add((h, await h.Toolstack.ListDomainsAsync(cancellationToken).ConfigureAwait(false)));
+        }
+
+        return Select(perHost, selector);
+    }
+
+    /// <summary>Selects from listings already made (pure; unit-tested).</summary>
+    public static DomainResolution Select(IReadOnlyList<(XenHostConnection Host, IReadOnlyList<XenDomain> Domains)> listings, DomainSelector selector)
+    {
+        var wildcards = (selector.Names ?? []).Select(XenWildcard.Create).ToList();
+        var ids = selector.Ids ?? [];
+        var uuids = selector.Uuids ?? [];
+        bool unfiltered = wildcards.Count == 0 && ids.Count == 0 && uuids.Count == 0;
+
+        var targets = new List<DomainTarget>();
+        var seen = new HashSet<(XenHostConnection, string)>();
+        var matchedLiteral = new HashSet<int>();
+        var matchedId = new HashSet<int>();
+        var matchedUuid = new HashSet<Guid>();
+
+        foreach ((XenHostConnection host, IReadOnlyList<XenDomain> domains) in listings)
+        {
+            foreach (XenDomain d in domains)
+            {
+                bool hit = unfiltered && (selector.IncludeDom0WhenUnfiltered || d.Id != 0);
+                for (int i = 0; i < wildcards.Count; i++)
+                {
+                    if (wildcards[i].IsMatch(d.Name))
+                    {
+                        hit = true;
+                        matchedLiteral.Add(i);
+                    }
+                }
+
+                if (d.Id is int id && ids.Contains(id))
+                {
+                    hit = true;
+                    matchedId.Add(id);
+                }
+
+                if (d.Uuid is Guid u && uuids.Contains(u))
+                {
+                    hit = true;
+                    matchedUuid.Add(u);
+                }
+
+                if (hit && selector.States is { Count: > 0 } states && !states.Contains(d.State))
+                {
+                    hit = false;
+                }
+
+                if (hit && seen.Add((host, d.Name)))
+                {
+                    targets.Add(new DomainTarget(host, d));
+                }
+            }
+        }
+
+        string hostNames = string.Join("', '", listings.Select(l => l.Host.Name));
+        var notFound = new List<XenDomainNotFoundException>();
+        for (int i = 0; i < wildcards.Count; i++)
+        {
+            if (!wildcards[i].HasWildcards && !matchedLiteral.Contains(i))
+            {
+                notFound.Add(new XenDomainNotFoundException(wildcards[i].Literal, hostNames));
+            }
+        }
+
+        notFound.AddRange(ids.Where(i => !matchedId.Contains(i)).Distinct().Select(i => new XenDomainNotFoundException(i.ToString(System.Globalization.CultureInfo.InvariantCulture), hostNames)));
+        notFound.AddRange(uuids.Where(u => !matchedUuid.Contains(u)).Distinct().Select(u => new XenDomainNotFoundException(u.ToString(), hostNames)));
+        return new DomainResolution(targets, notFound);
+    }
+}
