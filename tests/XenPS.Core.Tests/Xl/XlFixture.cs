@@ -12,11 +12,11 @@ internal sealed record XlFixture(string Number, string Command, int ExitCode, st
         int exit = 0;
         foreach (string line in File.ReadAllLines(meta))
         {
-            if (line.StartsWith("Command: ", StringComparison.Ordinal))
+            if (line.StartsWith("command: ", StringComparison.OrdinalIgnoreCase))
             {
-                command = line["Command: ".Length..];
+                command = line["command: ".Length..];
             }
-            else if (line.StartsWith("exit_code: ", StringComparison.Ordinal))
+            else if (line.StartsWith("exit_code: ", StringComparison.OrdinalIgnoreCase))
             {
                 exit = int.Parse(line["exit_code: ".Length..]);
             }
