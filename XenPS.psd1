@@ -11,6 +11,20 @@
     RequiredAssemblies   = @('XenPS.Loader.dll')
     FormatsToProcess     = @('XenPS.Format.ps1xml')
     CmdletsToExport      = @(
+        'Get-XenDomain'
+        'Remove-XenDomain'
+        'Restart-XenDomain'
+        'Restore-XenDomain'
+        'Resume-XenDomain'
+        'Save-XenDomain'
+        'Start-XenDomain'
+        'Stop-XenDomain'
+        'Suspend-XenDomain'
+        'Wait-XenDomain'
+        'Connect-XenHost'
+        'Disconnect-XenHost'
+        'Get-XenHost'
+        'Set-XenSimulation'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

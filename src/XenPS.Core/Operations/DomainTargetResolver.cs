@@ -33,7 +33,16 @@ public sealed class DomainSelector
 /// <summary>The domains found and the names/ids that matched nothing (each a <see cref="XenDomainNotFoundException"/>).</summary>
 /// <param name="Targets">The domains, host by host, in list order.</param>
 /// <param name="NotFound">One error per literal name, id or UUID that matched no domain on any host.</param>
-public sealed record DomainResolution(IReadOnlyList<DomainTarget> Targets, IReadOnlyList<XenDomainNotFoundException> NotFound);
+public sealed record DomainResolution(IReadOnlyList<DomainTarget> Targets, IReadOnlyList<XenDomainNotFoundException> NotFound)
+{
+    /// <summary>Hosts that could not be listed, with why; the others were still searched.</summary>
+    public IReadOnlyList<HostFailure> HostErrors { get; init; } = [];
+}
+
+/// <summary>A host that failed, and the failure.</summary>
+/// <param name="Host">The connection.</param>
+/// <param name="Error">What went wrong.</param>
+public sealed record HostFailure(XenHostConnection Host, Exception Error);
 
 /// <summary>Turns names with wildcards, ids and UUIDs into domains across one or more hosts, with one listing per host.</summary>
 public static class DomainTargetResolver
@@ -43,20 +52,36 @@ public static class DomainTargetResolver
     /// A literal name (no wildcard), id or UUID that matches nothing on every host is a
     /// <see cref="XenDomainNotFoundException"/> in <see cref="DomainResolution.NotFound"/>; a
     /// wildcard that matches nothing is not an error (PowerShell's convention). A host that cannot be
-    /// listed throws: the cmdlet reports it against that host and goes on with the others.
+    /// listed is reported in <see cref="DomainResolution.HostErrors"/> and the others are still searched.
     /// </remarks>
     public static async Task<DomainResolution> ResolveAsync(
         IReadOnlyList<XenHostConnection> hosts,
         DomainSelector selector,
         CancellationToken cancellationToken)
     {
-        var perHost = new List<(XenHostConnection Host, IReadOnlyList<XenDomain> Domains)>();
-        foreach (XenHostConnection h in hosts)
+        // Hosts are listed concurrently; one that fails is reported and the others still count.
+        var listings = await Task.WhenAll(hosts.Select(async h =>
         {
-            perHost.Add((h, await h.Toolstack.ListDomainsAsync(cancellationToken).ConfigureAwait(false)));
+            try
+            {
+                return (Host: h, Domains: await h.Toolstack.ListDomainsAsync(cancellationToken).ConfigureAwait(false), Error: (Exception?)null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return (Host: h, Domains: (IReadOnlyList<XenDomain>)Array.Empty<XenDomain>(), Error: ex);
+            }
+        })).ConfigureAwait(false);
+
+        var ok = listings.Where(l => l.Error is null).Select(l => (l.Host, l.Domains)).ToList();
+        DomainResolution r = Select(ok, selector);
+        var failures = listings.Where(l => l.Error is not null).Select(l => new HostFailure(l.Host, l.Error!)).ToList();
+        if (ok.Count == 0)
+        {
+            // Nothing could be searched: "not found" would be a lie; the host errors say why.
+            return new DomainResolution([], []) { HostErrors = failures };
         }
 
-        return Select(perHost, selector);
+        return r with { HostErrors = failures };
     }
 
     /// <summary>Selects from listings already made (pure; unit-tested).</summary>

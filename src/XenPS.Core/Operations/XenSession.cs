@@ -10,6 +10,19 @@ public sealed class XenSession
 {
     private readonly object _sync = new();
     private readonly List<XenHostConnection> _connections = [];
+    private Simulation.SimulatedFabric? _fabric;
+
+    /// <summary>The session's own simulated fabric: simulated hosts without a state file live here, so they can migrate between each other.</summary>
+    public Simulation.SimulatedFabric InMemoryFabric
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _fabric ??= Simulation.SimulatedFabric.InMemory();
+            }
+        }
+    }
 
     /// <summary>Every open connection, oldest first.</summary>
     public IReadOnlyList<XenHostConnection> Connections

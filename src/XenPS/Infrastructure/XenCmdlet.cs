@@ -16,6 +16,10 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
     private QueuedLoggerProvider? _logProvider;
     private ILoggerFactory? _loggerFactory;
     private bool _disposed;
+    private Operations.DomainLifecycle? _lifecycle;
+
+    /// <summary>The lifecycle operations, logging to this cmdlet's streams.</summary>
+    protected Operations.DomainLifecycle Lifecycle => _lifecycle ??= new Operations.DomainLifecycle(LoggerFactory);
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
