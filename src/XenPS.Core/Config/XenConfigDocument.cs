@@ -451,6 +451,6 @@ public sealed partial class XenConfigDocument
         return new XenConfigStyle(single > dbl ? '\'' : '"', assign, padded >= tight);
     }
 
-    [GeneratedRegex("^[a-z][_0-9a-z]*$")]
+    [GeneratedRegex("^[a-z][_0-9a-z]*\\z")]
     private static partial Regex KeyPattern();
 }
