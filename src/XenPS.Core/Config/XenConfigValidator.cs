@@ -47,8 +47,9 @@ public sealed class XenConfigValidationResult
 {
     internal XenConfigValidationResult(IReadOnlyList<XenConfigIssue> issues, string? sourcePath)
     {
-        Errors = issues.Where(i => i.Severity == XenConfigIssueSeverity.Error).ToArray();
-        Warnings = issues.Where(i => i.Severity == XenConfigIssueSeverity.Warning).ToArray();
+        var ordered = issues.OrderBy(i => i.Line ?? int.MaxValue).ThenBy(i => i.Column ?? 0).ToArray();
+        Errors = ordered.Where(i => i.Severity == XenConfigIssueSeverity.Error).ToArray();
+        Warnings = ordered.Where(i => i.Severity == XenConfigIssueSeverity.Warning).ToArray();
         SourcePath = sourcePath;
     }
 
