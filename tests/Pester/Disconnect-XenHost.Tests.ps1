@@ -64,7 +64,7 @@ Disconnect-XenHost -All
 foreach ($n in 'all-one', 'all-two') {
     try { Get-XenHost -XenHost $n -ErrorAction Stop; "$n still open" } catch { "$n closed" }
 }
-'@).AddArgument((Get-XenPSManifestPath))
+'@).AddArgument((Get-TestModuleManifest))
             $result = @($ps.Invoke())
         }
         finally {

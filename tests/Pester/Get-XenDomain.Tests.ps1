@@ -92,7 +92,7 @@ Describe 'Get-XenDomain' {
             # A new runspace has a session of its own, with no connection.
             $ps = [powershell]::Create()
             try {
-                $null = $ps.AddScript('param($m) Import-Module -Name $m; try { Get-XenDomain -ErrorAction Stop; "no error" } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }').AddArgument((Get-XenPSManifestPath))
+                $null = $ps.AddScript('param($m) Import-Module -Name $m; try { Get-XenDomain -ErrorAction Stop; "no error" } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }').AddArgument((Get-TestModuleManifest))
                 $result = $ps.Invoke()
             }
             finally {

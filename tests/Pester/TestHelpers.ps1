@@ -129,7 +129,7 @@ function Get-ConfigText {
     Get-XenDomainConfig -XenHost $XenHost -Name $Name -ErrorAction Stop | ConvertTo-XenConfig
 }
 
-function Get-XenPSManifestPath {
+function Get-TestModuleManifest {
     <# The manifest of the XenPS module this session imported (common.ps1 imports out/XenPS/XenPS.psd1). #>
     $module = Get-Module -Name XenPS | Select-Object -First 1
     if (-not $module) {
@@ -173,7 +173,7 @@ function Invoke-ChildPwsh {
         $Script = $Script.Replace("__$($key)__", (ConvertTo-PSLiteral ([string]$Values[$key])))
     }
 
-    $prelude = "`$ErrorActionPreference = 'Stop'`nImport-Module -Name $(ConvertTo-PSLiteral (Get-XenPSManifestPath))`n"
+    $prelude = "`$ErrorActionPreference = 'Stop'`nImport-Module -Name $(ConvertTo-PSLiteral (Get-TestModuleManifest))`n"
     $output = & (Get-PwshPath) -NoProfile -NonInteractive -Command ($prelude + $Script) 2>&1
     [pscustomobject]@{
         ExitCode = $LASTEXITCODE
