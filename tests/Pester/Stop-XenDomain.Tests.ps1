@@ -4,7 +4,7 @@ BeforeAll {
 
     # A guest whose on_poweroff is preserve: after a graceful shutdown xl keeps it, in state Shutdown;
     # destroyed, it is gone. That tells xl shutdown (Stop-XenDomain) from xl destroy (-Force).
-    $script:PreservingGuest = @'
+    $PreservingGuest = @'
 name = "keeper"
 type = "pv"
 kernel = "/boot/vmlinuz"

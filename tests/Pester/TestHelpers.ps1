@@ -11,13 +11,8 @@
 # PowerShell's type-literal resolution does not search: the tests compare enum values with strings
 # ('Running') and type names with strings, never with [XenPS.*] literals.
 
-# The domain every test host is built with: a PV guest booted from the simulated Dom0's own kernel
-# and initrd (files every new simulated host has), one NIC on the bridge every simulated host has.
-$script:TestKernel = '/boot/vmlinuz'
-$script:TestRamdisk = '/boot/initrd.img'
-$script:TestBridge = 'bridge=xenbr0'
-$script:SaveFolder = '/var/lib/xen/save'
-$script:ConfigFixtures = Join-Path $PSScriptRoot '..' 'fixtures' 'configs'
+# The config fixtures (tests/fixtures/configs). A plain variable: set in BeforeAll, seen by every It.
+$ConfigFixtures = Join-Path $PSScriptRoot '..' 'fixtures' 'configs'
 
 function New-TestName {
     <# A name no other test uses: <prefix>-<10 hex digits>. #>
@@ -44,7 +39,11 @@ function Connect-TestHost {
 }
 
 function New-TestDomain {
-    <# Writes a small PV domain's config on the host (New-XenDomain) and starts it unless -Off. #>
+    <#
+    Writes a small PV domain's config on the host (New-XenDomain) and starts it unless -Off: it boots
+    the simulated Dom0's own kernel and initrd (files every new simulated host has) and has one NIC
+    on the bridge every simulated host has.
+    #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $XenHost,
@@ -57,10 +56,10 @@ function New-TestDomain {
 
     $start = -not $Off
     if ($MaxMemoryMB -gt 0) {
-        New-XenDomain -XenHost $XenHost -Name $Name -MemoryMB $MemoryMB -MaxMemoryMB $MaxMemoryMB -Kernel $script:TestKernel -Ramdisk $script:TestRamdisk -Network $script:TestBridge -Start:$start -Paused:($start -and $Paused) -ErrorAction Stop
+        New-XenDomain -XenHost $XenHost -Name $Name -MemoryMB $MemoryMB -MaxMemoryMB $MaxMemoryMB -Kernel '/boot/vmlinuz' -Ramdisk '/boot/initrd.img' -Network 'bridge=xenbr0' -Start:$start -Paused:($start -and $Paused) -ErrorAction Stop
     }
     else {
-        New-XenDomain -XenHost $XenHost -Name $Name -MemoryMB $MemoryMB -Kernel $script:TestKernel -Ramdisk $script:TestRamdisk -Network $script:TestBridge -Start:$start -Paused:($start -and $Paused) -ErrorAction Stop
+        New-XenDomain -XenHost $XenHost -Name $Name -MemoryMB $MemoryMB -Kernel '/boot/vmlinuz' -Ramdisk '/boot/initrd.img' -Network 'bridge=xenbr0' -Start:$start -Paused:($start -and $Paused) -ErrorAction Stop
     }
 }
 
