@@ -187,21 +187,22 @@ public abstract class ToolstackContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<XenDomainExistsException>(() => Toolstack.CreateAsync(GuestConfig(name), false, Ct));
         Assert.Equal(id, (await Toolstack.GetDomainAsync(name, Ct)).Id);
 
-        // pause → Paused, unpause → Running; unpause of a running domain is an error (xl prints it and exits 0)
+        // pause → Paused, unpause → Running; unpause of a running domain is DomainNotPaused (xl prints a libxl error and exits 0: 275)
         await Toolstack.PauseAsync(name, Ct);
         XenDomain paused = await Toolstack.GetDomainAsync(name, Ct);
         Assert.Equal(XenDomainState.Paused, paused.State);
         Assert.Equal('p', paused.XlState[2]);
         await Toolstack.UnpauseAsync(name, Ct);
         Assert.Equal(XenDomainState.Running, (await Toolstack.GetDomainAsync(name, Ct)).State);
-        await Assert.ThrowsAsync<XlCommandException>(() => Toolstack.UnpauseAsync(name, Ct));
+        var notPaused = await Assert.ThrowsAsync<XenOperationException>(() => Toolstack.UnpauseAsync(name, Ct));
+        Assert.Equal("DomainNotPaused", notPaused.ErrorId);
         Assert.Equal(XenDomainState.Running, (await Toolstack.GetDomainAsync(name, Ct)).State);
 
         // memory target, and its limit
         long lower = Env.GuestMemoryMB - 32;
         await Toolstack.SetMemoryAsync(name, lower, Ct);
         await WaitForAsync(() => Toolstack.GetDomainAsync(name, Ct), d => d.MemoryMB == lower, Env.SettleTimeout, $"memory {lower} MiB");
-        var tooMuch = await Assert.ThrowsAsync<XlCommandException>(() => Toolstack.SetMemoryAsync(name, Env.GuestMemoryMB * 2 + 1024, Ct));
+        var tooMuch = await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.SetMemoryAsync(name, Env.GuestMemoryMB * 2 + 1024, Ct));
         Assert.Contains("memory_static_max", tooMuch.StandardError, StringComparison.Ordinal);
         Assert.Equal(Toolstack.HostName, tooMuch.HostName);
         await Toolstack.SetMemoryAsync(name, Env.GuestMemoryMB, Ct);
@@ -240,7 +241,7 @@ public abstract class ToolstackContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<XenDeviceInUseException>(() => Toolstack.AttachDiskAsync(name, $"format=raw,vdev=xvdb,access=rw,target={image}", Ct));
         await Toolstack.DetachDiskAsync(name, "xvdb", Ct);
         Assert.DoesNotContain(await Toolstack.GetDisksAsync(name, Ct), d => d.Vdev == "xvdb");
-        await Assert.ThrowsAsync<XlCommandException>(() => Toolstack.DetachDiskAsync(name, "xvdz", Ct));
+        await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.DetachDiskAsync(name, "xvdz", Ct));
 
         // network: attach with a MAC, the same MAC again (xl accepts it), a bad MAC, detach
         string mac = "00:16:3e:" + _suffix[..2] + ":" + _suffix[2..4] + ":" + _suffix[4..6];
@@ -252,7 +253,7 @@ public abstract class ToolstackContractTests : IAsyncLifetime
         XenNetworkAdapter twin = await Toolstack.AttachNetworkAdapterAsync(name, $"bridge={Env.Bridge},mac={mac}", Ct);
         Assert.NotEqual(nic.Index, twin.Index);
         Assert.Equal(2, (await Toolstack.GetNetworkAdaptersAsync(name, Ct)).Count(n => n.Mac == mac));
-        var badMac = await Assert.ThrowsAsync<XlCommandException>(() => Toolstack.AttachNetworkAdapterAsync(name, $"bridge={Env.Bridge},mac=zz:16:3e:00:00:ab", Ct));
+        var badMac = await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.AttachNetworkAdapterAsync(name, $"bridge={Env.Bridge},mac=zz:16:3e:00:00:ab", Ct));
         Assert.Contains("mac", badMac.StandardError, StringComparison.Ordinal);
         await Toolstack.DetachNetworkAdapterAsync(name, twin.Index.ToString(CultureInfo.InvariantCulture), Ct);
         await WaitForAsync(() => Toolstack.GetNetworkAdaptersAsync(name, Ct), l => l.All(n => n.Index != twin.Index), Env.SettleTimeout, "the vif to go");
@@ -386,14 +387,14 @@ public abstract class ToolstackContractTests : IAsyncLifetime
     {
         string scratch = Env.ScratchDirectory.TrimEnd('/');
         string missing = $"{scratch}/{GuestName("missing")}.save";
-        var noFile = await Assert.ThrowsAsync<XlCommandException>(() => Toolstack.RestoreAsync(missing, false, null, Ct));
+        var noFile = await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.RestoreAsync(missing, false, null, Ct));
         Assert.Contains("Can't open restore file", noFile.StandardError, StringComparison.Ordinal);
 
         string notSave = $"{scratch}/{GuestName("notsave")}.cfg";
         await Toolstack.WriteFileAsync(notSave, GuestConfig(GuestName("notsave")), Ct);
         try
         {
-            var wrongMagic = await Assert.ThrowsAsync<XlCommandException>(() => Toolstack.RestoreAsync(notSave, false, null, Ct));
+            var wrongMagic = await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.RestoreAsync(notSave, false, null, Ct));
             Assert.Contains("wrong magic number", wrongMagic.StandardError, StringComparison.Ordinal);
         }
         finally
