@@ -160,6 +160,19 @@ public sealed class SshTransportArgumentTests : IDisposable
         Assert.Equal(Enum.Parse<SshFailureKind>(expected), SshErrors.Classify(255, stderr));
     }
 
+    [Theory]
+    [InlineData("bash: line 1: xl: command not found\n", "xl", true)]
+    [InlineData("sh: 1: xl: not found\n", "xl", true)]
+    [InlineData("sh: xl: not found\n", "xl", true)]
+    [InlineData("bash: line 1: /usr/sbin/xl: No such file or directory\n", "/usr/sbin/xl", true)]
+    [InlineData("sh: 1: xenstore-read: not found\n", "sh", false)]
+    [InlineData("xl: command not found\n", "xl", false)]
+    public void TheRemoteShellsCommandNotFoundIsRecognised(string stderr, string program, bool expected)
+    {
+        Assert.Equal(expected, SshErrors.IsRemoteCommandNotFound(127, stderr, program));
+        Assert.False(SshErrors.IsRemoteCommandNotFound(1, stderr, program));
+    }
+
     [Fact]
     public void SshLikeWordsWithAnotherExitCodeAreTheRemoteCommands()
     {
@@ -282,6 +295,20 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
         }
 
         Assert.Equal(before + 2, Server.CountConnections());
+    }
+
+    [Fact]
+    public async Task AProgramMissingOnTheHostIsCommandNotFound()
+    {
+        await using SshTransport transport = Create();
+        XenOperationException ex = await Assert.ThrowsAsync<XenOperationException>(() => Run(transport, new CommandRequest("xenps-no-such-xl", "list")));
+        Assert.Equal("CommandNotFound", ex.ErrorId);
+        Assert.Equal("127.0.0.1", ex.HostName);
+        Assert.Contains("'xenps-no-such-xl'", ex.Message);
+
+        // A program that runs and itself exits 127 is a normal result.
+        CommandResult result = await Run(transport, new CommandRequest("sh", "-c", "xenps-missing-inner; exit 127"));
+        Assert.Equal(127, result.ExitCode);
     }
 
     [Fact]
