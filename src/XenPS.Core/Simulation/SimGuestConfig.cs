@@ -1,4 +1,5 @@
 using System.Globalization;
+using XenPS.Config;
 
 namespace XenPS.Simulation;
 
@@ -56,7 +57,7 @@ internal sealed class SimGuestConfig
     /// <summary>Parses xl.cfg text. Syntax errors are <see cref="XenConfigException"/>; what xl refuses after parsing is a <see cref="SimXlError"/> with xl's words.</summary>
     public static SimGuestConfig Parse(string text, string? fileName, string commandLine)
     {
-        var values = InterimConfigReader.Read(text, fileName);
+        ConfigValues values = ConfigValues.Read(text, fileName);
         var config = new SimGuestConfig();
         config.Name = values.GetString("name");
         if (values.GetString("uuid") is string uuid && Guid.TryParse(uuid, out Guid parsed))
@@ -98,7 +99,7 @@ internal sealed class SimGuestConfig
         return config;
     }
 
-    private static string? Action(InterimConfigReader values, string key, string commandLine)
+    private static string? Action(ConfigValues values, string key, string commandLine)
     {
         string? value = values.GetString(key);
         if (value is null)
@@ -235,227 +236,26 @@ internal sealed class SimDiskSpec
     }
 }
 
-/// <summary>
-/// INTERIM: a minimal reader of xl.cfg values (strings, numbers, lists of strings) used until the
-/// project's parser on branch <c>config</c> is merged; it is replaced by <c>XenDomainConfig.Parse</c>.
-/// </summary>
-internal sealed class InterimConfigReader
+/// <summary>Reads values from the project's xl.cfg parser (<see cref="XenConfigDocument"/>) with xl's typing.</summary>
+internal sealed class ConfigValues
 {
-    private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
+    private readonly XenConfigDocument _document;
 
-    public static InterimConfigReader Read(string text, string? fileName)
+    private ConfigValues(XenConfigDocument document) => _document = document;
+
+    /// <summary>Parses the text; syntax errors are <see cref="XenConfigException"/> with file, line and column.</summary>
+    public static ConfigValues Read(string text, string? fileName) => new(XenConfigDocument.Parse(text, fileName));
+
+    public string? GetString(string key) => _document.Get(key) is { Kind: not XenConfigValueKind.List } value ? value.AsString() : null;
+
+    public long? GetLong(string key) => _document.Get(key) is { Kind: not XenConfigValueKind.List } value
+        ? value.AsInt64() ?? (long.TryParse(value.AsString(), NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) ? parsed : null)
+        : null;
+
+    public IReadOnlyList<string> GetList(string key) => _document.Get(key) switch
     {
-        var reader = new InterimConfigReader();
-        int i = 0;
-        int line = 1;
-        int lineStart = 0;
-
-        void SkipSpace(bool newlines)
-        {
-            while (i < text.Length)
-            {
-                char c = text[i];
-                if (c == '#')
-                {
-                    while (i < text.Length && text[i] != '\n')
-                    {
-                        i++;
-                    }
-                }
-                else if (c == '\n' && newlines)
-                {
-                    i++;
-                    line++;
-                    lineStart = i;
-                }
-                else if (c is ' ' or '\t' or '\r')
-                {
-                    i++;
-                }
-                else
-                {
-                    break;
-                }
-            }
-        }
-
-        XenConfigException Error(string what) => new(what, fileName, line, i - lineStart + 1);
-
-        object ReadValue()
-        {
-            SkipSpace(newlines: false);
-            if (i >= text.Length)
-            {
-                throw Error("expected a value");
-            }
-
-            char c = text[i];
-            if (c is '"' or '\'')
-            {
-                char quote = c;
-                i++;
-                var sb = new System.Text.StringBuilder();
-                while (true)
-                {
-                    if (i >= text.Length || text[i] == '\n')
-                    {
-                        throw Error("unterminated string");
-                    }
-
-                    char ch = text[i++];
-                    if (ch == quote)
-                    {
-                        break;
-                    }
-
-                    if (ch == '\\' && i < text.Length)
-                    {
-                        char esc = text[i++];
-                        sb.Append(esc switch { 'n' => '\n', 't' => '\t', 'r' => '\r', _ => esc });
-                    }
-                    else
-                    {
-                        sb.Append(ch);
-                    }
-                }
-
-                return sb.ToString();
-            }
-
-            if (c == '[')
-            {
-                i++;
-                var list = new List<object>();
-                while (true)
-                {
-                    SkipSpace(newlines: true);
-                    if (i < text.Length && text[i] == ']')
-                    {
-                        i++;
-                        return list;
-                    }
-
-                    list.Add(ReadValue());
-                    SkipSpace(newlines: true);
-                    if (i < text.Length && text[i] == ',')
-                    {
-                        i++;
-                        continue;
-                    }
-
-                    if (i < text.Length && text[i] == ']')
-                    {
-                        i++;
-                        return list;
-                    }
-
-                    throw Error("expected ',' or ']'");
-                }
-            }
-
-            int start = i;
-            while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.' or '-'))
-            {
-                i++;
-            }
-
-            string word = text[start..i];
-            if (word.Length == 0)
-            {
-                throw Error($"unexpected '{c}'");
-            }
-
-            if (word.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && long.TryParse(word[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out long hex))
-            {
-                return hex;
-            }
-
-            if (word.Length > 1 && word[0] == '0' && word.All(char.IsAsciiDigit))
-            {
-                return Convert.ToInt64(word, 8);
-            }
-
-            if (long.TryParse(word, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
-            {
-                return number;
-            }
-
-            throw Error($"unexpected '{word}'");
-        }
-
-        while (true)
-        {
-            SkipSpace(newlines: true);
-            while (i < text.Length && text[i] == ';')
-            {
-                i++;
-                SkipSpace(newlines: true);
-            }
-
-            if (i >= text.Length)
-            {
-                break;
-            }
-
-            int start = i;
-            while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_'))
-            {
-                i++;
-            }
-
-            string key = text[start..i];
-            if (key.Length == 0)
-            {
-                throw Error($"unexpected '{text[i]}'");
-            }
-
-            SkipSpace(newlines: false);
-            bool append = false;
-            if (i + 1 < text.Length && text[i] == '+' && text[i + 1] == '=')
-            {
-                append = true;
-                i += 2;
-            }
-            else if (i < text.Length && text[i] == '=')
-            {
-                i++;
-            }
-            else
-            {
-                throw Error("expected '='");
-            }
-
-            object value = ReadValue();
-            if (append && reader._values.TryGetValue(key, out object? old))
-            {
-                value = (old, value) switch
-                {
-                    (string a, string b) => a + b,
-                    (List<object> a, List<object> b) => a.Concat(b).ToList(),
-                    _ => value,
-                };
-            }
-
-            reader._values[key] = value;
-            SkipSpace(newlines: false);
-            if (i < text.Length && text[i] is not ('\n' or ';'))
-            {
-                throw Error($"unexpected '{text[i]}'");
-            }
-        }
-
-        return reader;
-    }
-
-    public string? GetString(string key) => _values.TryGetValue(key, out object? v)
-        ? v switch { string s => s, long n => n.ToString(CultureInfo.InvariantCulture), _ => null }
-        : null;
-
-    public long? GetLong(string key) => _values.TryGetValue(key, out object? v)
-        ? v switch { long n => n, string s when long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long p) => p, _ => null }
-        : null;
-
-    public IReadOnlyList<string> GetList(string key) => _values.TryGetValue(key, out object? v)
-        ? v switch { List<object> l => l.OfType<string>().ToList(), string s => new[] { s }, _ => Array.Empty<string>() }
-        : Array.Empty<string>();
+        { Kind: XenConfigValueKind.List } list => list.AsStringList().OfType<string>().ToList(),
+        { } single when single.AsString() is string text => [text],
+        _ => Array.Empty<string>(),
+    };
 }

@@ -14,8 +14,8 @@ namespace XenPS.Simulation;
 /// </summary>
 /// <remarks>
 /// Contract decisions where xl itself is odd: <see cref="UnpauseAsync"/> of a domain that is not paused
-/// throws <see cref="XlCommandException"/> with libxl's message and exit code 0, which is what real xl prints
-/// (fixture 275) and what the xl toolstack detects. Xen counts pauses: a domain paused twice needs two unpauses
+/// throws <see cref="XenOperationException"/> <c>DomainNotPaused</c> with libxl's message, as the xl toolstack does
+/// for what real xl prints there while exiting 0 (fixture 275). Xen counts pauses: a domain paused twice needs two unpauses
 /// (fixtures 276/277). Shutdown and reboot take effect at once (the simulated guest acknowledges immediately)
 /// unless latency is injected; a paused guest cannot acknowledge, so they fail as real xl does (fixture 296).
 /// </remarks>

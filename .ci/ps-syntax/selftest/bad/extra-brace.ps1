@@ -1,0 +1,4 @@
+# Self-test: this file is broken on purpose; the checker must reject it.
+if ($x) {
+    'a'
+}}
