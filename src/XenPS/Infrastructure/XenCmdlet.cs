@@ -17,9 +17,13 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
     private ILoggerFactory? _loggerFactory;
     private bool _disposed;
     private Operations.DomainLifecycle? _lifecycle;
+    private Operations.DomainConfigOperations? _configOperations;
 
     /// <summary>The lifecycle operations, logging to this cmdlet's streams.</summary>
     protected Operations.DomainLifecycle Lifecycle => _lifecycle ??= new Operations.DomainLifecycle(LoggerFactory);
+
+    /// <summary>The config-file operations, logging to this cmdlet's streams.</summary>
+    protected Operations.DomainConfigOperations ConfigOperations => _configOperations ??= new Operations.DomainConfigOperations(LoggerFactory);
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;

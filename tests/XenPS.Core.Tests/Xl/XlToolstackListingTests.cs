@@ -143,7 +143,7 @@ public sealed class XlToolstackListingTests
         t.OnXl("list -v", XlListParserTestsRows.VerboseOf(XlFixture.Out("190")));
         t.OnXl("list -l", XlFixture.Out("004"));
         t.OnXl("uptime", "", "Could not list vms.\n", 1);
-        t.OnWhere(XlListingScript.IsInventory, _ => new Transport.CommandResult(0, "", "", TimeSpan.Zero));
+        t.OnWhere(XlListingScript.IsInventory, _ => new global::XenPS.Transport.CommandResult(0, "", "", TimeSpan.Zero));
         var all = await t.Toolstack().ListDomainsAsync(CancellationToken.None);
         Assert.Equal(4, all.Count);
         Assert.All(all, d => Assert.Null(d.Uptime));

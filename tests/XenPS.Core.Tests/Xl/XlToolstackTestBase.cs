@@ -26,13 +26,13 @@ internal static class XlListingScript
         return sb.ToString();
     }
 
-    public static bool IsInventory(Transport.CommandRequest r) =>
+    public static bool IsInventory(global::XenPS.Transport.CommandRequest r) =>
         r.Program == "sh" && r.Arguments.Count >= 2 && r.Arguments[0] == "-c" && r.Arguments[1] == XlHostScripts.ConfigInventory;
 
     public static FakeTransport Listing(this FakeTransport t, string listV, string listL, string uptime, string inventory)
     {
         t.OnXl("list -v", listV).OnXl("list -l", listL).OnXl("uptime", uptime);
-        t.OnWhere(IsInventory, _ => new Transport.CommandResult(0, inventory, string.Empty, TimeSpan.Zero));
+        t.OnWhere(IsInventory, _ => new global::XenPS.Transport.CommandResult(0, inventory, string.Empty, TimeSpan.Zero));
         return t;
     }
 
