@@ -46,7 +46,7 @@ public sealed class ConvertFromXenConfigCommand : XenCmdlet
 
         foreach (string file in ResolveFiles())
         {
-            Emit(() => XenDomainConfig.Parse(File.ReadAllText(file), file), file);
+            Emit(() => XenDomainConfig.Load(File.ReadAllBytes(file), file), file);
         }
     }
 
