@@ -476,13 +476,14 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenNetworkAdapter> AttachNetworkAdapterAsync(string domain, string vifSpec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vifSpec);
-        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
-        var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
 
         // xl network-attach reads each key=value as its own argument; a comma-joined spec would become a
-        // bridge named "xenbr0,mac=..." (fixtures 256 vs 260).
+        // bridge named "xenbr0,mac=..." (fixtures 256 vs 260). A spec xl would refuse fails here, before the host.
         var args = new List<string> { "network-attach", domain };
         args.AddRange(XlConfigFacts.NetworkAttachArguments(vifSpec));
+
+        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
+        var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
         await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<XenNetworkAdapter> after = await GetNetworkAdaptersAsync(domain, cancellationToken).ConfigureAwait(false);
