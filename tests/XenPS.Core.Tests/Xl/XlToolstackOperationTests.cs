@@ -369,6 +369,34 @@ public sealed class XlToolstackOperationTests
         Assert.Equal(TimeSpan.FromMinutes(3), t.Calls.Single().Timeout);
     }
 
+    [Theory]
+    [InlineData("145", "pvhvm", "localhost", null)]
+    [InlineData("176", "pvhvm", "192.168.77.2", null)]
+    [InlineData("180", "pvhvm", "nc 192.168.77.1 9999", "")]
+    public async Task Real_successful_migrations_end_with_xls_verdict(string fixture, string domain, string destination, string? ssh)
+    {
+        var fx = XlFixture.Load(fixture);
+        var args = ssh is null ? new[] { "migrate", domain, destination } : new[] { "migrate", "-s", ssh, domain, destination };
+        var t = new FakeTransport("dom0-a").On("xl", args, fx.Stdout, fx.Stderr, fx.ExitCode);
+        var lines = new List<string>();
+        var result = await t.Toolstack().MigrateAsync(domain, new XenMigrationRequest(destination) { SshCommand = ssh }, new SyncProgress(lines), None);
+        Assert.Equal("Migration successful.", lines[^1]);
+        Assert.Contains("migration sender: Target reports successful startup.", lines);
+        Assert.Equal(destination, result.Destination);
+    }
+
+    [Fact]
+    public async Task Migration_that_times_out_is_a_migration_failure_with_undefined_state()
+    {
+        var t = new FakeTransport("dom0-a").OnWhere(
+            r => r.Arguments[0] == "migrate",
+            r => throw new XenTimeoutException(r.DisplayText, r.Timeout!.Value, "dom0-a"));
+        var ex = await Assert.ThrowsAsync<XenMigrationException>(() => t.Toolstack().MigrateAsync("web1", new XenMigrationRequest("dom0-b") { Timeout = TimeSpan.FromSeconds(30) }, null, None));
+        Assert.True(ex.StateUndefined);
+        Assert.Equal("web1", ex.Domain);
+        Assert.Contains("30 s", ex.Message);
+    }
+
     [Fact]
     public async Task Migration_to_an_unreachable_host_fails_recoverably_after_reporting_what_xl_said()
     {
