@@ -122,6 +122,58 @@ public sealed class XenConfigFuzzTests
         });
     }
 
+    [Fact]
+    public void LibxlJsonImportOnlyEverThrowsConfigExceptions()
+    {
+        var rng = new Random(Seed + 3);
+        var seeds = Directory.GetFiles(RepoPaths.Fixture("xen-4.17.7"), "*xl_list_-l*.stdout").Select(File.ReadAllText)
+            .Concat(ConfigFixtures.GoodCfg().Select(ConfigFixtures.DryRun).Where(j => j.TrimStart().StartsWith('{')))
+            .ToArray();
+        string[] pieces = ["{", "}", "[", "]", ",", ":", "\"", "1", "-1", "\"True\"", "null", "1e400", "\"x\"", "\"c_info\"", "\"b_info\"", "\"disks\"", "\"nics\""];
+        var sw = Stopwatch.StartNew();
+        int ok = 0, rejected = 0;
+        const int count = 10_000;
+        for (int i = 0; i < count; i++)
+        {
+            var sb = new StringBuilder(seeds[rng.Next(seeds.Length)]);
+            int edits = 1 + rng.Next(3);
+            for (int e = 0; e < edits; e++)
+            {
+                int pos = rng.Next(sb.Length + 1);
+                if (rng.Next(2) == 0)
+                {
+                    sb.Insert(pos, pieces[rng.Next(pieces.Length)]);
+                }
+                else if (sb.Length > 0)
+                {
+                    int at = Math.Min(pos, sb.Length - 1);
+                    sb.Remove(at, Math.Min(1 + rng.Next(10), sb.Length - at));
+                }
+            }
+
+            string json = sb.ToString();
+            try
+            {
+                var c = XenDomainConfig.FromLibxlJson(json);
+                Assert.Equal(c.ToConfigText(), XenConfigDocument.Parse(c.ToConfigText()).ToString());
+                ok++;
+            }
+            catch (XenConfigException ex)
+            {
+                Assert.True(ex.Line >= 1 && ex.Column >= 1);
+                rejected++;
+            }
+            catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+            {
+                Assert.Fail($"JSON `{Escape(json)}' threw {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        sw.Stop();
+        _out.WriteLine($"libxl JSON fuzz: {count} inputs, {ok} imported, {rejected} rejected with a XenConfigException, {sw.Elapsed.TotalSeconds:F1} s");
+        Assert.True(ok > 100 && rejected > 100);
+    }
+
     private void RunSpecFuzz(string what, Random rng, string[] seeds, string[] pieces, int count, Action<string> onParse)
     {
         var sw = Stopwatch.StartNew();
