@@ -89,7 +89,7 @@ public sealed class SshTransport : IXenTransport
     }
 
     /// <inheritdoc />
-    public string HostName => _options.Host;
+    public string HostName => _options.DisplayName ?? _options.Host;
 
     /// <summary>The timeout of requests that set none.</summary>
     public TimeSpan DefaultTimeout => _options.DefaultTimeout;
