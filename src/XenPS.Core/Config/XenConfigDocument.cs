@@ -249,6 +249,33 @@ public sealed partial class XenConfigDocument
             }
         }
 
+        // A deletion that leaves only blanks on its line takes the whole line.
+        for (int i = 0; i < merged.Count; i++)
+        {
+            var (start, end, text) = merged[i];
+            if (text.Length != 0)
+            {
+                continue;
+            }
+
+            int ls = start;
+            while (ls > 0 && (_text[ls - 1] == ' ' || _text[ls - 1] == '\t'))
+            {
+                ls--;
+            }
+
+            int le = end;
+            while (le < _text.Length && (_text[le] == ' ' || _text[le] == '\t'))
+            {
+                le++;
+            }
+
+            if ((ls == 0 || _text[ls - 1] == '\n') && (le == _text.Length || _text[le] == '\n'))
+            {
+                merged[i] = (ls, Math.Min(_text.Length, le + 1), string.Empty);
+            }
+        }
+
         var sorted = merged.OrderByDescending(e => e.Start).ToList();
         var sb = new StringBuilder(_text);
         foreach (var (start, end, text) in sorted)
@@ -451,6 +478,6 @@ public sealed partial class XenConfigDocument
         return new XenConfigStyle(single > dbl ? '\'' : '"', assign, padded >= tight);
     }
 
-    [GeneratedRegex("^[a-z][_0-9a-z]*$")]
+    [GeneratedRegex("^[a-z][_0-9a-z]*\\z")]
     private static partial Regex KeyPattern();
 }

@@ -210,6 +210,6 @@ public sealed partial class XenConfigValue : IEquatable<XenConfigValue>
         return Items.Count == other.Items.Count && Items.Zip(other.Items).All(p => p.First.SameAs(p.Second));
     }
 
-    [GeneratedRegex("^[0-9][0-9a-fx]*$")]
+    [GeneratedRegex("^[0-9][0-9a-fx]*\\z")]
     private static partial Regex NumberToken();
 }
