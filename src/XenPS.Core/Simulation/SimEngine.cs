@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using XenPS.Config;
 
 namespace XenPS.Simulation;
 
@@ -93,9 +94,9 @@ internal static class SimEngine
         var nics = new List<NicState>();
         if (restoredFrom is null)
         {
-            foreach (string vif in config.Vifs)
+            foreach (XenVifSpec vif in config.Vifs)
             {
-                nics.Add(SimDevices.ParseVif(vif, commandLine, name));
+                nics.Add(SimDevices.ToNic(vif));
             }
         }
 
@@ -247,7 +248,7 @@ internal static class SimEngine
             throw new SimXlError(commandLine, 1, "Domain name must be specified.\n", null);
         }
 
-        var nics = config.Vifs.Select(v => SimDevices.ParseVif(v, commandLine, config.Name)).ToList();
+        var nics = config.Vifs.Select(SimDevices.ToNic).ToList();
         var dom = new DomainState
         {
             Name = config.Name,
@@ -800,8 +801,8 @@ internal static class SimEngine
 
     public static NicState AttachNic(HostState host, string domain, string spec, string commandLine)
     {
+        NicState nic = SimDevices.ToNic(spec);
         DomainState dom = Resolve(host, domain, commandLine);
-        NicState nic = SimDevices.ParseVif(spec, commandLine, domain);
         nic.DevId = dom.Nics.Count == 0 ? 0 : dom.Nics.Max(n => n.DevId) + 1;
         if (nic.Mac.Length == 0)
         {
