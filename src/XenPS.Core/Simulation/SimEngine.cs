@@ -444,7 +444,13 @@ internal static class SimEngine
     public static void Destroy(HostState host, string domain, string commandLine)
     {
         DomainState dom = Resolve(host, domain, commandLine);
-        RefuseDom0(dom, commandLine, domain, "Destruction");
+        if (dom.IsDom0)
+        {
+            // xl_vmcontrol.c: destroy_domain.
+            throw new SimXlError(commandLine, 1,
+                "Not destroying domain 0; use -f to force.\nThis can only be done when using a disaggregated hardware domain and toolstack.\n\n", domain);
+        }
+
         Remove(host, dom);
     }
 
@@ -880,7 +886,7 @@ internal static class SimEngine
 
     // ---- migration ----
 
-    public static string MigrationHeader(string sourceType) =>
+    public static string MigrationHeader() =>
         "migration target: Ready to receive domain.\n" +
         "Saving to migration stream new xl format (info 0x3/0x0/819)\n" +
         "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/819)\n" +

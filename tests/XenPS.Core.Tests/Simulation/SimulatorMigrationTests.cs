@@ -140,6 +140,31 @@ public sealed class SimulatorMigrationTests
         await Assert.ThrowsAsync<XenDomainNotFoundException>(() => a.MigrateAsync("nosuch", new XenMigrationRequest("host-b"), null, Ct));
     }
 
+    [Fact]
+    public async Task Migration_SlowerThanItsTimeout_IsStoppedWithTheStateUndefined()
+    {
+        (SimulatedFabric fabric, SimulatedToolstack a, SimulatedToolstack b, ManualTimeProvider time) = await TwoHostsAsync();
+        await a.CreateAsync(GuestConfig, false, Ct);
+        await fabric.SetLatencyAsync("host-a", "Migrate", TimeSpan.FromMinutes(10), Ct);
+
+        Task<XenMigrationResult> migration = a.MigrateAsync("web", new XenMigrationRequest("host-b") { Timeout = TimeSpan.FromMinutes(2) }, null, Ct);
+        await time.WaitForTimersAsync();
+        time.Advance(TimeSpan.FromMinutes(2));
+        var error = await Assert.ThrowsAsync<XenMigrationException>(() => migration.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(error.StateUndefined);
+        Assert.Equal(new[] { "Domain-0", "web" }, await NamesAsync(a));
+        Assert.Equal(new[] { "Domain-0", "web--incoming" }, await NamesAsync(b));
+    }
+
+    [Fact]
+    public async Task DestroyingDomain0_IsRefusedWithXlsWords()
+    {
+        (_, SimulatedToolstack a, _, _) = await TwoHostsAsync();
+        var error = await Assert.ThrowsAnyAsync<XlCommandException>(() => a.DestroyAsync("0", Ct));
+        Assert.StartsWith("Not destroying domain 0; use -f to force.", error.StandardError, StringComparison.Ordinal);
+        Assert.Equal(0, (await a.GetDomainAsync("Domain-0", Ct)).Id);
+    }
+
     private sealed class SyncProgress(List<string> lines) : IProgress<string>
     {
         public void Report(string value)
