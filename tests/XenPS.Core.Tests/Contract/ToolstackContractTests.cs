@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using XenPS.Toolstack;
+using Xunit;
 
 namespace XenPS.ContractTests;
 
