@@ -113,7 +113,8 @@ else
     done <<<"$VERSIONS"
     log "building images"
     rm -rf "$IMG.tmp"
-    "$XQ_DIR/build-images.sh" "$work/root" "$KV" "$IMG.tmp" "$work/stage" >&2
+    "$XQ_DIR/build-images.sh" "$work/root" "$KV" "$IMG.tmp" "$work/stage" >&2 \
+      || die "image build failed (build-images.sh exit $?); work dir kept: $work"
     printf '%s\n' "$VERSIONS" "$HOST_VERSIONS" "build=$BUILD_SUM" >"$IMG.tmp/versions.txt"
     rm -rf "$work" "$IMG"
     mv "$IMG.tmp" "$IMG"
@@ -143,6 +144,8 @@ RUN=$(cd "$RUN" && pwd)
 : >"$RUN/.xenps-run"   # down.sh only removes directories carrying this marker
 install -m 600 "$IMG/id_ed25519" "$RUN/id_ed25519"
 install -m 644 "$IMG/id_ed25519.pub" "$RUN/id_ed25519.pub"
+DOM0_KERNEL=$IMG/vmlinuz
+[[ -f $IMG/vmlinux ]] && DOM0_KERNEL=$IMG/vmlinux
 PIDFILE=$RUN/qemu.pid
 SERIAL=$RUN/serial.log
 
@@ -187,8 +190,8 @@ start_qemu() {
     if qemu-system-x86_64 -nodefaults -machine pc -accel tcg,thread=multi,tb-size=256 \
       -cpu qemu64,+svm,+npt -smp 2 -m "$QEMU_MEM" \
       -kernel "$IMG/xen" \
-      -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot console_timestamps=boot" \
-      -initrd "$IMG/vmlinuz console=hvc0 earlyprintk=xen,$IMG/dom0-initrd.cpio" \
+      -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot console_timestamps=boot${XENPS_XEN_ARGS_EXTRA:+ $XENPS_XEN_ARGS_EXTRA}" \
+      -initrd "$DOM0_KERNEL console=hvc0 earlyprintk=xen${XENPS_DOM0_ARGS_EXTRA:+ $XENPS_DOM0_ARGS_EXTRA},$IMG/dom0-initrd.cpio" \
       -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$PORT-:22" -device e1000,netdev=n0,romfile= \
       -display none -vga none -serial "file:$SERIAL" -no-reboot \
       -pidfile "$PIDFILE" -daemonize </dev/null >"$RUN/qemu.out" 2>&1; then
