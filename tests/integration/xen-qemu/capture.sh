@@ -34,7 +34,13 @@ done
 LIST=${LIST:-$XQ_DIR/capture-commands.txt}
 
 ENV_FILE=
-cleanup() { [[ -z $ENV_FILE ]] || "$XQ_DIR/down.sh" "$ENV_FILE" || true; }
+CONTROL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/xenps-capture.XXXXXX")
+XQ_SSH=()
+cleanup() {
+  ((${#XQ_SSH[@]} == 0)) || xq_ssh_close
+  rm -rf "$CONTROL_DIR"
+  [[ -z $ENV_FILE ]] || "$XQ_DIR/down.sh" "$ENV_FILE" || true
+}
 trap cleanup EXIT
 if [[ -n ${XENPS_ENV_FILE:-} ]]; then
   xq_load_env "$XENPS_ENV_FILE"
@@ -47,7 +53,7 @@ else
   xq_load_env "$ENV_FILE"
   TRANSPORT="ssh -p $XENPS_TEST_PORT root@127.0.0.1 (dom0 in QEMU TCG)"
 fi
-xq_ssh_cmd
+xq_ssh_cmd "$CONTROL_DIR"
 
 XEN_VERSION=$("${XQ_SSH[@]}" xl info | awk -F': *' '$1 ~ /^xen_version/ {print $2}')
 [[ -n $XEN_VERSION ]] || die "could not read xen_version from xl info"

@@ -34,8 +34,12 @@ xq_load_env() {
 # Fills the array XQ_SSH with an ssh command line for the host described by XENPS_TEST_*.
 # Strict host key checking is used when up.sh provided a known_hosts file (it knows the Dom0's
 # host key because it generated it); for a real Dom0 without XENPS_TEST_KNOWN_HOSTS the user's
-# own known_hosts applies.
+# own known_hosts applies. Without arguments: one connection per command. With a directory as $1, commands share one TCP connection through an
+# OpenSSH control socket there (works against the Dom0's dropbear; saves the ~0.5 s handshake
+# that every command otherwise pays under TCG). Close it with xq_ssh_close.
+# shellcheck disable=SC2120 # the argument is optional
 xq_ssh_cmd() {
+  local control_dir=${1:-}
   : "${XENPS_TEST_HOST:?XENPS_TEST_HOST is not set}"
   XQ_SSH=(ssh -p "${XENPS_TEST_PORT:-22}" -o BatchMode=yes -o ConnectTimeout=10 -o LogLevel=ERROR
     -o ServerAliveInterval=15 -o ServerAliveCountMax=4)
@@ -46,5 +50,14 @@ xq_ssh_cmd() {
     XQ_SSH+=(-o StrictHostKeyChecking=yes -o UserKnownHostsFile="$XENPS_TEST_KNOWN_HOSTS"
       -o GlobalKnownHostsFile=/dev/null)
   fi
+  if [[ -n $control_dir ]]; then
+    XQ_SSH+=(-o ControlMaster=auto -o "ControlPath=$control_dir/cm-%C" -o ControlPersist=120)
+  fi
   XQ_SSH+=("${XENPS_TEST_USER:-root}@$XENPS_TEST_HOST")
+}
+
+# Stops the control master of a multiplexed XQ_SSH, if one runs.
+xq_ssh_close() {
+  local n=${#XQ_SSH[@]}
+  "${XQ_SSH[@]:0:n-1}" -O exit "${XQ_SSH[n-1]}" >/dev/null 2>&1 || true
 }
