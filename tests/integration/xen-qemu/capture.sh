@@ -16,7 +16,7 @@
 #   XENPS_ENV_FILE=...); otherwise the QEMU harness is booted for the capture and torn down after.
 # Commands run as given on the host, as root: only use command lists you trust.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OUT='' CONTEXT='' REFRESH='' LIST=''

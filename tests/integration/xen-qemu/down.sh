@@ -2,7 +2,7 @@
 # Stops the QEMU started by up.sh (by the PID in its pid file, never by name) and removes its run dir.
 # usage: down.sh [ENV_FILE | RUN_DIR]     (default: $XENPS_TEST_RUN_DIR)
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 arg=${1:-${XENPS_TEST_RUN_DIR:-}}

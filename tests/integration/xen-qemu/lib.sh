@@ -6,7 +6,7 @@ XQ_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck disable=SC2034 # used by the scripts that source this file
 XQ_REPO=$(cd "$XQ_DIR/../../.." && pwd)
 # shellcheck disable=SC2034
-XQ_CACHE=${XENPS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xenps}
+XQ_CACHE=${XENPS_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/xenps}
 
 xq_t0=${xq_t0:-$(date +%s%N)}
 

@@ -9,7 +9,7 @@
 # knobs: XENPS_STAGE_TIMEOUT (s, whole stage, default 840), XENPS_DOTNET_TEST_ARGS (extra words
 # for dotnet test), XENPS_SMOKE_GUEST=0 (smoke check without the guest create/destroy).
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STAGE_TIMEOUT=${XENPS_STAGE_TIMEOUT:-840}

@@ -8,7 +8,7 @@
 #        XENPS_CACHE_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/xenps)
 # Tear down with: down.sh <env file>
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BOOT_TIMEOUT=${XENPS_BOOT_TIMEOUT:-180}
