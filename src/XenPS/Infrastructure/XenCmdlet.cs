@@ -91,7 +91,9 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
 
     private void PumpUntilDone(Task task)
     {
-        while (!task.Wait(50))
+        // Task.WaitAny does not throw for a faulted task (Task.Wait would wrap the failure in an
+        // AggregateException); the caller's GetResult() rethrows the original exception.
+        while (Task.WaitAny([task], 50) < 0)
         {
             FlushLog();
         }
