@@ -8,26 +8,12 @@ namespace XenPS.Commands;
 /// </summary>
 [Cmdlet(VerbsData.ConvertFrom, "XenConfig", DefaultParameterSetName = ByPath)]
 [OutputType(typeof(XenDomainConfig))]
-public sealed class ConvertFromXenConfigCommand : XenCmdlet
+public sealed class ConvertFromXenConfigCommand : XenConfigFileCmdlet
 {
-    private const string ByPath = "Path";
-    private const string ByLiteralPath = "LiteralPath";
     private const string ByContent = "Content";
 
-    /// <summary>Config files on this machine; wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ByPath)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    /// <summary>Config files on this machine, taken literally (Get-ChildItem output binds here).</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByLiteralPath)]
-    [Alias("PSPath")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
-
     /// <summary>xl.cfg text.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByContent)]
+    [Parameter(Mandatory = true, ParameterSetName = ByContent)]
     [AllowEmptyString]
     public string Content { get; set; } = string.Empty;
 
@@ -48,30 +34,6 @@ public sealed class ConvertFromXenConfigCommand : XenCmdlet
         {
             Emit(() => XenDomainConfig.Load(File.ReadAllBytes(file), file), file);
         }
-    }
-
-    private IEnumerable<string> ResolveFiles()
-    {
-        var files = new List<string>();
-        if (ParameterSetName == ByLiteralPath)
-        {
-            files.AddRange(LiteralPath.Select(p => GetUnresolvedProviderPathFromPSPath(p)));
-            return files;
-        }
-
-        foreach (string p in Path)
-        {
-            try
-            {
-                files.AddRange(GetResolvedProviderPathFromPSPath(p, out _));
-            }
-            catch (ItemNotFoundException ex)
-            {
-                WriteError(new ErrorRecord(ex, "ConfigFileNotFound", ErrorCategory.ObjectNotFound, p));
-            }
-        }
-
-        return files;
     }
 
     private void Emit(Func<XenDomainConfig> parse, string source)

@@ -9,23 +9,9 @@ namespace XenPS.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "XenDomainConfig", DefaultParameterSetName = ByPath)]
 [OutputType(typeof(XenConfigValidationResult))]
-public sealed class TestXenDomainConfigCommand : XenCmdlet
+public sealed class TestXenDomainConfigCommand : XenConfigFileCmdlet
 {
-    private const string ByPath = "Path";
-    private const string ByLiteralPath = "LiteralPath";
     private const string ByInputObject = "InputObject";
-
-    /// <summary>Config files on this machine; wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ByPath)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    /// <summary>Config files on this machine, taken literally.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByLiteralPath)]
-    [Alias("PSPath")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
 
     /// <summary>A config object.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObject)]
@@ -47,10 +33,7 @@ public sealed class TestXenDomainConfigCommand : XenCmdlet
             return;
         }
 
-        IEnumerable<string> files = ParameterSetName == ByLiteralPath
-            ? LiteralPath.Select(p => GetUnresolvedProviderPathFromPSPath(p))
-            : Path.SelectMany(p => GetResolvedProviderPathFromPSPath(p, out _));
-        foreach (string file in files)
+        foreach (string file in ResolveFiles())
         {
             string text;
             try
