@@ -284,6 +284,13 @@ public sealed class CommandNameCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ProseNamesOnlyCapitalisedVerbXenNouns()
+    {
+        var uses = PowerShellCommandScanner.ScanMarkdown("Runs on non-Xen hosts and pre-Xen kernels; see Get-XenWidget, en-US/Get-XenGadget.md.\n<!-- Get-XenGizmo namecheck:ignore -->", "README.md");
+        Assert.Equal(["Get-XenWidget", "Get-XenGadget"], uses.Select(u => u.Name));
+    }
+
+    [Fact]
     public void AHelpPageDocumentsOnlyItsCommandsParameters()
     {
         const string page = """

@@ -44,9 +44,10 @@ internal static class PowerShellCommandScanner
 
     private static readonly Regex s_splatWord = new(@"^@[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
+    // In prose only a capitalised Verb-XenNoun counts ("non-Xen hosts" is English, not a command).
     private static readonly Regex s_proseCommand = new(
-        @"(?<![A-Za-z0-9_\\-])[A-Za-z]+-Xen[A-Za-z0-9]*(?![A-Za-z0-9_])",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        @"(?<![A-Za-z0-9_\\-])[A-Z][a-z]+-Xen[A-Z0-9][A-Za-z0-9]*(?![A-Za-z0-9_])",
+        RegexOptions.CultureInvariant);
 
     private static readonly Regex s_inlineCode = new(@"(?<ticks>`+)(?<code>.+?)\k<ticks>", RegexOptions.CultureInvariant);
 
