@@ -16,7 +16,7 @@ public enum XenTransportKind
 }
 
 /// <summary>A connection to one Xen host (<c>Connect-XenHost</c>); objects from the host carry it in <c>XenHost</c>.</summary>
-public sealed class XenHostConnection
+public sealed class XenHostConnection : IAsyncDisposable
 {
     /// <summary>Creates a connection named <paramref name="name"/> over <paramref name="toolstack"/>.</summary>
     internal XenHostConnection(string name, XenTransportKind transport, IXenToolstack toolstack)
@@ -57,6 +57,15 @@ public sealed class XenHostConnection
 
     /// <summary>The backend that does the work.</summary>
     internal IXenToolstack Toolstack { get; }
+
+    /// <summary>Closes the connection (for SSH: the shared control connection).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Toolstack is IAsyncDisposable d)
+        {
+            await d.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString() => Name;

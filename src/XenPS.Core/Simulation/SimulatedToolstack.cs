@@ -1,0 +1,1045 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using XenPS.Toolstack;
+
+namespace XenPS.Simulation;
+
+/// <summary>
+/// The toolstack contract over one host of a <see cref="SimulatedFabric"/>: behaves like xl on Xen 4.17.7
+/// (the same states, domids, memory accounting, device numbers, error types and xl's own error words).
+/// </summary>
+/// <remarks>
+/// Contract decisions where xl itself is odd: <see cref="UnpauseAsync"/> of a domain that is not paused
+/// throws <see cref="XenOperationException"/> <c>DomainNotPaused</c> with libxl's message, as the xl toolstack does
+/// for what real xl prints there while exiting 0 (fixture 275). Xen counts pauses: a domain paused twice needs two unpauses
+/// (fixtures 276/277). Shutdown and reboot take effect at once (the simulated guest acknowledges immediately)
+/// unless latency is injected; a paused guest cannot acknowledge, so they fail as real xl does (fixture 296).
+/// </remarks>
+public sealed class SimulatedToolstack : IXenToolstack
+{
+    private const string ConfigDir = "/etc/xen";
+    private readonly SimulatedFabric _fabric;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SimulatedToolstack> _logger;
+
+    internal SimulatedToolstack(SimulatedFabric fabric, string hostName, ILoggerFactory? loggerFactory, TimeProvider timeProvider)
+    {
+        _fabric = fabric;
+        HostName = hostName;
+        _time = timeProvider;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SimulatedToolstack>();
+    }
+
+    /// <inheritdoc />
+    public string HostName { get; }
+
+    /// <inheritdoc />
+    public string ConfigDirectory => ConfigDir;
+
+    /// <inheritdoc />
+    public XenHostConnection? Connection { get; set; }
+
+    /// <summary>The fabric this host belongs to.</summary>
+    public SimulatedFabric Fabric => _fabric;
+
+    // ---- plumbing ----
+
+    private HostState Host(FabricState fabric) =>
+        fabric.FindHost(HostName) ?? throw new XenHostUnreachableException(HostName, $"The simulated fabric has no host named '{HostName}'.");
+
+    private async Task<T> RunAsync<T>(
+        string operation,
+        string? domain,
+        string commandLine,
+        bool write,
+        Func<FabricState, HostState, DateTimeOffset, T> action,
+        CancellationToken cancellationToken,
+        TimeSpan? timeout = null)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        (double latency, bool faultPending) = await _fabric.Store.ReadAsync(
+            fabric =>
+            {
+                HostState host = Host(fabric);
+                return (host.LatencySeconds.GetValueOrDefault(operation), host.Faults.TryGetValue(operation, out FaultState? fault) && fault.Count > 0);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (latency > 0)
+        {
+            TimeSpan delay = TimeSpan.FromSeconds(latency);
+            if (timeout is TimeSpan limit && delay > limit)
+            {
+                await Task.Delay(limit, _time, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Simulated host {Host}: {Command} did not finish within {Timeout}.", HostName, commandLine, limit);
+                throw new XenTimeoutException(operation, limit, HostName, domain);
+            }
+
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        _logger.LogDebug("Simulated host {Host}: {Command}", HostName, commandLine);
+        T Body(FabricState fabric)
+        {
+            HostState host = Host(fabric);
+            TakeFault(host, operation, commandLine, domain);
+            T result = action(fabric, host, _time.GetUtcNow());
+            if (write)
+            {
+                host.Generation++;
+            }
+
+            return result;
+        }
+
+        try
+        {
+            return write || faultPending
+                ? await _fabric.Store.UpdateAsync(Body, cancellationToken).ConfigureAwait(false)
+                : await _fabric.Store.ReadAsync(Body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SimXlError error)
+        {
+            _logger.LogDebug("Simulated host {Host}: {Command} failed with exit code {ExitCode}: {Stderr}", HostName, error.CommandLine, error.ExitCode, error.StandardError.Trim());
+            throw SimErrorClassifier.ToException(error, HostName);
+        }
+    }
+
+    private static void TakeFault(HostState host, string operation, string commandLine, string? domain)
+    {
+        if (!host.Faults.TryGetValue(operation, out FaultState? fault) || fault.Count <= 0)
+        {
+            return;
+        }
+
+        fault.Count--;
+        if (fault.Count == 0)
+        {
+            host.Faults.Remove(operation);
+        }
+
+        int exitCode = operation is "Create" or "CreateFromFile" ? 3 : 1;
+        throw new SimXlError(commandLine, exitCode, fault.Message, domain, commit: true)
+        {
+            MigrationStateUndefined = operation == "Migrate" ? fault.Message.Contains("final handshake", StringComparison.Ordinal) : null,
+        };
+    }
+
+    private Task RunAsync(string operation, string? domain, string commandLine, Action<HostState, DateTimeOffset> action, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        RunAsync(operation, domain, commandLine, write: true, (_, host, now) =>
+        {
+            action(host, now);
+            return true;
+        }, cancellationToken, timeout);
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or ',' or '@')
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static string Xl(params string[] arguments) => "xl " + string.Join(' ', arguments.Select(Quote));
+
+    // ---- output objects (always new: nothing a caller does to them reaches the host) ----
+
+    private XenDomain ToDomain(HostState host, DomainState dom, DateTimeOffset now, IReadOnlyDictionary<string, OffConfig> configs)
+    {
+        var result = new XenDomain(dom.Name)
+        {
+            Id = dom.Id,
+            Uuid = dom.Uuid,
+            State = dom.State switch
+            {
+                SimRunState.Paused => XenDomainState.Paused,
+                SimRunState.Shutdown => XenDomainState.Shutdown,
+                SimRunState.Crashed => XenDomainState.Crashed,
+                SimRunState.Dying => XenDomainState.Dying,
+                _ => XenDomainState.Running,
+            },
+            XlState = SimEngine.XlState(dom),
+            ShutdownReason = dom.ShutdownReason,
+            Type = ParseType(dom.Type),
+            MemoryMB = dom.MemoryMB,
+            MaxMemoryMB = dom.MaxMemoryMB,
+            VCpu = dom.OnlineVCpus,
+            MaxVCpu = dom.MaxVCpus,
+            CpuTime = SimEngine.CpuTime(host, dom, now),
+            Uptime = now - dom.StartedAt,
+        };
+        if (configs.TryGetValue(dom.Name, out OffConfig? config))
+        {
+            result.ConfigPath = config.Path;
+            result.AutoStart = config.AutoStart;
+        }
+
+        return Stamp(result);
+    }
+
+    private XenDomain ToOffDomain(OffConfig config)
+    {
+        var result = new XenDomain(config.Name)
+        {
+            State = XenDomainState.Off,
+            Uuid = config.Config?.Uuid,
+            Type = config.Config is null ? null : ParseType(config.Config.Type),
+            MemoryMB = config.Config?.EffectiveMemoryMB ?? 0,
+            MaxMemoryMB = config.Config?.EffectiveMaxMemoryMB,
+            VCpu = config.Config?.EffectiveVCpus ?? 0,
+            MaxVCpu = config.Config?.EffectiveMaxVCpus,
+            ConfigPath = config.Path,
+            AutoStart = config.AutoStart,
+        };
+        return Stamp(result);
+    }
+
+    private static XenDomainType? ParseType(string type) => type switch
+    {
+        "pv" => XenDomainType.Pv,
+        "pvh" => XenDomainType.Pvh,
+        "hvm" => XenDomainType.Hvm,
+        _ => null,
+    };
+
+    private XenDomain Stamp(XenDomain domain)
+    {
+        domain.HostName = HostName;
+        domain.XenHost = Connection;
+        return domain;
+    }
+
+    private sealed record OffConfig(string Name, string Path, SimGuestConfig? Config, bool AutoStart);
+
+    /// <summary>The config directory's <c>*.cfg</c> files by domain name (as the xl toolstack lists them).</summary>
+    private static Dictionary<string, OffConfig> ReadConfigs(HostState host)
+    {
+        var result = new Dictionary<string, OffConfig>(StringComparer.Ordinal);
+        var autoTargets = new HashSet<string>(StringComparer.Ordinal);
+        var autoNames = new HashSet<string>(StringComparer.Ordinal);
+        string auto = ConfigDir + "/auto";
+        foreach (string entry in SimFileSystem.Children(host, auto))
+        {
+            autoNames.Add(SimFileSystem.FileName(entry));
+            if (SimFileSystem.Resolve(host, entry, out string resolved) is not null)
+            {
+                autoTargets.Add(resolved);
+            }
+        }
+
+        foreach (string path in SimFileSystem.Children(host, ConfigDir))
+        {
+            if (!path.EndsWith(".cfg", StringComparison.Ordinal) || SimFileSystem.ReadText(host, path) is not string text)
+            {
+                continue;
+            }
+
+            SimGuestConfig? config = null;
+            try
+            {
+                config = SimGuestConfig.Parse(text, path, "xl create " + path);
+            }
+            catch (Exception ex) when (ex is XenConfigException or SimXlError)
+            {
+                // A broken file is still listed (under its file name) so that an operator sees it.
+            }
+
+            string fileName = SimFileSystem.FileName(path);
+            string name = config?.Name ?? fileName[..^".cfg".Length];
+            SimFileSystem.Resolve(host, path, out string resolvedPath);
+            bool autoStart = autoNames.Contains(fileName) || autoTargets.Contains(resolvedPath) || autoTargets.Contains(path);
+            result.TryAdd(name, new OffConfig(name, path, config, autoStart));
+        }
+
+        return result;
+    }
+
+    // ---- host ----
+
+    /// <inheritdoc />
+    public Task<XenHostInfo> GetHostInfoAsync(CancellationToken cancellationToken) =>
+        RunAsync("GetHostInfo", null, "xl info", write: false, (_, host, now) =>
+        {
+            string[] parts = host.XenVersion.Split('.');
+            var properties = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["host"] = host.Name,
+                ["release"] = "6.1.0-simulated-amd64",
+                ["version"] = "#1 SMP PREEMPT_DYNAMIC XenPS simulator",
+                ["machine"] = "x86_64",
+                ["nr_cpus"] = host.CpuCount.ToString(CultureInfo.InvariantCulture),
+                ["max_cpu_id"] = (host.CpuCount - 1).ToString(CultureInfo.InvariantCulture),
+                ["nr_nodes"] = "1",
+                ["cores_per_socket"] = host.CpuCount.ToString(CultureInfo.InvariantCulture),
+                ["threads_per_core"] = "1",
+                ["virt_caps"] = "pv hvm hap gnttab-v1 gnttab-v2",
+                ["total_memory"] = host.TotalMemoryMB.ToString(CultureInfo.InvariantCulture),
+                ["free_memory"] = host.FreeMemoryMB.ToString(CultureInfo.InvariantCulture),
+                ["sharing_freed_memory"] = "0",
+                ["sharing_used_memory"] = "0",
+                ["outstanding_claims"] = "0",
+                ["free_cpus"] = "0",
+                ["xen_major"] = parts.Length > 0 ? parts[0] : string.Empty,
+                ["xen_minor"] = parts.Length > 1 ? parts[1] : string.Empty,
+                ["xen_extra"] = parts.Length > 2 ? "." + string.Join('.', parts[2..]) : string.Empty,
+                ["xen_version"] = host.XenVersion,
+                ["xen_caps"] = "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64",
+                ["xen_scheduler"] = host.Scheduler,
+                ["xen_pagesize"] = "4096",
+                ["xen_commandline"] = $"dom0_mem={host.Dom0MemoryMB}M,max:{host.Dom0MemoryMB}M dom0_max_vcpus={host.CpuCount}",
+                ["xend_config_format"] = "4",
+            };
+            return new XenHostInfo(host.Name)
+            {
+                XenVersion = host.XenVersion,
+                TotalMemoryMB = host.TotalMemoryMB,
+                FreeMemoryMB = host.FreeMemoryMB,
+                CpuCount = host.CpuCount,
+                Scheduler = host.Scheduler,
+                Capabilities = properties["virt_caps"].Split(' '),
+                KernelRelease = properties["release"],
+                XenCommandLine = properties["xen_commandline"],
+                Properties = properties,
+                HostName = HostName,
+                XenHost = Connection,
+            };
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string> GetDmesgAsync(bool clear, CancellationToken cancellationToken) =>
+        RunAsync("GetDmesg", null, clear ? "xl dmesg -c" : "xl dmesg", write: clear, (_, host, _) =>
+        {
+            string text = string.Concat(host.Dmesg.Select(l => l + "\n"));
+            if (clear)
+            {
+                host.Dmesg.Clear();
+            }
+
+            return text;
+        }, cancellationToken);
+
+    // ---- domains ----
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenDomain>> ListDomainsAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<XenDomain>>("ListDomains", null, "xl list -v", write: false, (_, host, now) =>
+        {
+            Dictionary<string, OffConfig> configs = ReadConfigs(host);
+            var list = host.Domains.OrderBy(d => d.Id).Select(d => ToDomain(host, d, now, configs)).ToList();
+            list.AddRange(configs.Values
+                .Where(c => host.Domains.All(d => d.Name != c.Name))
+                .OrderBy(c => c.Name, StringComparer.Ordinal)
+                .Select(ToOffDomain));
+            return list;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<XenDomain> GetDomainAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync("GetDomain", domain, Xl("list", domain), write: false, (_, host, now) =>
+        {
+            Dictionary<string, OffConfig> configs = ReadConfigs(host);
+            if (host.FindDomain(domain) is DomainState dom)
+            {
+                return ToDomain(host, dom, now, configs);
+            }
+
+            if (configs.TryGetValue(domain, out OffConfig? config))
+            {
+                return ToOffDomain(config);
+            }
+
+            throw new SimXlError(Xl("list", domain), 1, $"{domain} is an invalid domain identifier (rc=-6)\n", domain);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync("GetLiveConfigJson", domain, Xl("list", "-l", domain), write: false, (_, host, _) =>
+        {
+            DomainState dom = SimEngine.Resolve(host, domain, Xl("list", "-l", domain));
+            return SimEngine.LiveConfigNode(host, dom).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<XenDomain> CreateAsync(string configText, bool paused, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configText);
+        string commandLine = paused ? "xl create -p <config>" : "xl create <config>";
+        return RunAsync("Create", null, commandLine, write: true, (_, host, now) =>
+        {
+            DomainState dom = SimEngine.Create(host, configText, "<config>", paused, commandLine, now);
+            _logger.LogInformation("Simulated host {Host}: created domain {Domain} with id {Id}.", HostName, dom.Name, dom.Id);
+            return ToDomain(host, dom, now, ReadConfigs(host));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<XenDomain> CreateFromFileAsync(string configPath, bool paused, CancellationToken cancellationToken)
+    {
+        string commandLine = paused ? Xl("create", "-p", configPath) : Xl("create", configPath);
+        return RunAsync("CreateFromFile", null, commandLine, write: true, (_, host, now) =>
+        {
+            // 118: a missing file.
+            string text = SimFileSystem.ReadText(host, configPath)
+                ?? throw new SimXlError(commandLine, 3, $"Failed to read config file: {configPath}: No such file or directory\n", null);
+            DomainState dom = SimEngine.Create(host, text, configPath, paused, commandLine, now);
+            _logger.LogInformation("Simulated host {Host}: created domain {Domain} with id {Id} from {Path}.", HostName, dom.Name, dom.Id, configPath);
+            return ToDomain(host, dom, now, ReadConfigs(host));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<string> DryRunCreateAsync(string configText, CancellationToken cancellationToken) =>
+        RunAsync("DryRunCreate", null, "xl -N create <config>", write: false, (_, host, _) => SimEngine.DryRunJson(host, configText, "xl -N create <config>"), cancellationToken);
+
+    /// <inheritdoc />
+    public Task ShutdownAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        RunAsync("Shutdown", domain, wait ? Xl("shutdown", "-w", domain) : Xl("shutdown", domain), (host, now) =>
+            SimEngine.Shutdown(host, domain, reboot: false, wait ? Xl("shutdown", "-w", domain) : Xl("shutdown", domain), now),
+            cancellationToken, wait ? timeout : null);
+
+    /// <inheritdoc />
+    public Task RebootAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        RunAsync("Reboot", domain, wait ? Xl("reboot", "-w", domain) : Xl("reboot", domain), (host, now) =>
+            SimEngine.Shutdown(host, domain, reboot: true, wait ? Xl("reboot", "-w", domain) : Xl("reboot", domain), now),
+            cancellationToken, wait ? timeout : null);
+
+    /// <inheritdoc />
+    public Task DestroyAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync("Destroy", domain, Xl("destroy", domain), (host, _) => SimEngine.Destroy(host, domain, Xl("destroy", domain)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task PauseAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync("Pause", domain, Xl("pause", domain), (host, _) => SimEngine.Pause(host, domain, Xl("pause", domain)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task UnpauseAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync("Unpause", domain, Xl("unpause", domain), (host, _) => SimEngine.Unpause(host, domain, Xl("unpause", domain)), cancellationToken);
+
+    /// <summary>Crashes the guest (as a kernel panic would); its <c>on_crash</c> action follows. Not part of the contract: a simulation control.</summary>
+    public Task CrashAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync("Crash", domain, "crash " + domain, (host, now) => SimEngine.Crash(host, domain, "crash " + domain, now), cancellationToken);
+
+    /// <inheritdoc />
+    public Task SaveAsync(string domain, string path, XenSaveMode mode, CancellationToken cancellationToken)
+    {
+        string commandLine = mode switch
+        {
+            XenSaveMode.KeepRunning => Xl("save", "-c", domain, path),
+            XenSaveMode.LeavePaused => Xl("save", "-p", domain, path),
+            _ => Xl("save", domain, path),
+        };
+        return RunAsync("Save", domain, commandLine, (host, _) => SimEngine.Save(host, domain, path, mode, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<XenDomain> RestoreAsync(string path, bool paused, string? configPath, CancellationToken cancellationToken)
+    {
+        var args = new List<string> { "restore" };
+        if (paused)
+        {
+            args.Add("-p");
+        }
+
+        if (configPath is not null)
+        {
+            args.Add(configPath);
+        }
+
+        args.Add(path);
+        string commandLine = Xl(args.ToArray());
+        return RunAsync("Restore", null, commandLine, write: true, (_, host, now) =>
+        {
+            DomainState dom = SimEngine.Restore(host, path, paused, configPath, commandLine, now);
+            _logger.LogInformation("Simulated host {Host}: restored domain {Domain} with id {Id}.", HostName, dom.Name, dom.Id);
+            return ToDomain(host, dom, now, ReadConfigs(host));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task RenameAsync(string domain, string newName, CancellationToken cancellationToken) =>
+        RunAsync("Rename", domain, Xl("rename", domain, newName), (host, _) => SimEngine.Rename(host, domain, newName, Xl("rename", domain, newName)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetMemoryAsync(string domain, long memoryMB, CancellationToken cancellationToken)
+    {
+        string commandLine = Xl("mem-set", domain, memoryMB.ToString(CultureInfo.InvariantCulture) + "m");
+        return RunAsync("SetMemory", domain, commandLine, (host, _) => SimEngine.SetMemory(host, domain, memoryMB, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken)
+    {
+        string commandLine = Xl("mem-max", domain, maxMemoryMB.ToString(CultureInfo.InvariantCulture) + "m");
+        return RunAsync("SetMaxMemory", domain, commandLine, (host, _) => SimEngine.SetMaxMemory(host, domain, maxMemoryMB, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
+    {
+        string commandLine = Xl("vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
+        return RunAsync("SetVCpuCount", domain, commandLine, (host, _) => SimEngine.SetVCpus(host, domain, count, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenVCpu>> GetVCpusAsync(string? domain, CancellationToken cancellationToken)
+    {
+        string commandLine = domain is null ? "xl vcpu-list" : Xl("vcpu-list", domain);
+        return RunAsync<IReadOnlyList<XenVCpu>>("GetVCpus", domain, commandLine, write: false, (_, host, now) =>
+        {
+            IEnumerable<DomainState> domains = domain is null
+                ? host.Domains.OrderBy(d => d.Id)
+                : [SimEngine.Resolve(host, domain, commandLine)];
+            var list = new List<XenVCpu>();
+            foreach (DomainState dom in domains)
+            {
+                TimeSpan total = SimEngine.CpuTime(host, dom, now);
+                for (int v = 0; v < dom.MaxVCpus; v++)
+                {
+                    bool online = v < dom.OnlineVCpus;
+                    list.Add(new XenVCpu(dom.Name, v)
+                    {
+                        DomainId = dom.Id,
+                        Online = online,
+                        Cpu = online ? v % host.CpuCount : null,
+                        XlState = !online ? "--p" : dom.State == SimRunState.Running ? (dom.IsDom0 && v == 0 ? "r--" : "-b-") : "---",
+                        CpuTime = online ? TimeSpan.FromSeconds(Math.Round(total.TotalSeconds / Math.Max(1, dom.OnlineVCpus), 1)) : TimeSpan.Zero,
+                        HardAffinity = v < dom.HardAffinity.Count ? dom.HardAffinity[v] : "all",
+                        SoftAffinity = "all",
+                        HostName = HostName,
+                        XenHost = Connection,
+                    });
+                }
+            }
+
+            return list;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task PinVCpuAsync(string domain, string vcpu, string hardAffinity, string? softAffinity, CancellationToken cancellationToken)
+    {
+        string commandLine = softAffinity is null ? Xl("vcpu-pin", domain, vcpu, hardAffinity) : Xl("vcpu-pin", domain, vcpu, hardAffinity, softAffinity);
+        return RunAsync("PinVCpu", domain, commandLine, (host, _) => SimEngine.PinVCpu(host, domain, vcpu, hardAffinity, softAffinity, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<XenSchedulerParameters> GetSchedulerParametersAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync("GetSchedulerParameters", domain, Xl("sched-credit2", "-d", domain), write: false, (_, host, _) =>
+        {
+            DomainState dom = SimEngine.Resolve(host, domain, Xl("sched-" + host.Scheduler, "-d", domain));
+            return new XenSchedulerParameters(dom.Name, host.Scheduler)
+            {
+                DomainId = dom.Id,
+                Weight = dom.Weight,
+                Cap = dom.Cap,
+                HostName = HostName,
+                XenHost = Connection,
+            };
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetSchedulerParametersAsync(string domain, int? weight, int? cap, CancellationToken cancellationToken)
+    {
+        var args = new List<string> { "sched-credit2", "-d", domain };
+        if (weight is int w)
+        {
+            args.AddRange(["-w", w.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (cap is int c)
+        {
+            args.AddRange(["-c", c.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        string commandLine = Xl(args.ToArray());
+        return RunAsync("SetSchedulerParameters", domain, commandLine, (host, _) => SimEngine.SetScheduler(host, domain, weight, cap, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenDomainUptime>> GetUptimeAsync(string? domain, CancellationToken cancellationToken)
+    {
+        string commandLine = domain is null ? "xl uptime" : Xl("uptime", domain);
+        return RunAsync<IReadOnlyList<XenDomainUptime>>("GetUptime", domain, commandLine, write: false, (_, host, now) =>
+        {
+            IEnumerable<DomainState> domains = domain is null ? host.Domains.OrderBy(d => d.Id) : [SimEngine.Resolve(host, domain, commandLine)];
+            return domains.Select(d => new XenDomainUptime(d.Name, d.Id, TimeSpan.FromSeconds(Math.Floor(Math.Max(0, (now - d.StartedAt).TotalSeconds))))).ToList();
+        }, cancellationToken);
+    }
+
+    // ---- devices ----
+
+    private XenDisk ToDisk(DomainState dom, DiskState disk) => new(dom.Name, disk.Vdev)
+    {
+        DomainId = dom.Id,
+        Target = disk.Target,
+        Format = disk.Format,
+        Access = disk.Access,
+        IsCdRom = disk.IsCdRom,
+        DeviceId = disk.DeviceId,
+        BackendPath = $"/local/domain/0/backend/vbd/{dom.Id}/{disk.DeviceId}",
+        State = 4,
+        HostName = HostName,
+        XenHost = Connection,
+    };
+
+    private XenNetworkAdapter ToNic(DomainState dom, NicState nic) => new(dom.Name, nic.DevId)
+    {
+        DomainId = dom.Id,
+        Mac = nic.Mac,
+        Bridge = nic.Bridge,
+        Model = nic.Model,
+        Ip = nic.Ip,
+        State = nic.State,
+        BackendPath = $"/local/domain/0/backend/vif/{dom.Id}/{nic.DevId}",
+        HostName = HostName,
+        XenHost = Connection,
+    };
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenDisk>> GetDisksAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<XenDisk>>("GetDisks", domain, Xl("block-list", domain), write: false, (_, host, _) =>
+        {
+            DomainState dom = SimEngine.Resolve(host, domain, Xl("block-list", domain));
+            return dom.Disks.OrderBy(d => d.DeviceId).Select(d => ToDisk(dom, d)).ToList();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<XenDisk> AttachDiskAsync(string domain, string diskSpec, CancellationToken cancellationToken) =>
+        RunAsync("AttachDisk", domain, Xl("block-attach", domain, diskSpec), write: true, (_, host, _) =>
+        {
+            DiskState disk = SimEngine.AttachDisk(host, domain, diskSpec, Xl("block-attach", domain, diskSpec));
+            return ToDisk(SimEngine.Resolve(host, domain, string.Empty), disk);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DetachDiskAsync(string domain, string vdev, CancellationToken cancellationToken) =>
+        RunAsync("DetachDisk", domain, Xl("block-detach", domain, vdev), (host, _) => SimEngine.DetachDisk(host, domain, vdev, Xl("block-detach", domain, vdev)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(string domain, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<XenNetworkAdapter>>("GetNetworkAdapters", domain, Xl("network-list", domain), write: false, (_, host, _) =>
+        {
+            DomainState dom = SimEngine.Resolve(host, domain, Xl("network-list", domain));
+            return dom.Nics.OrderBy(n => n.DevId).Select(n => ToNic(dom, n)).ToList();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<XenNetworkAdapter> AttachNetworkAdapterAsync(string domain, string vifSpec, CancellationToken cancellationToken)
+    {
+        // xl takes the vif keys as separate arguments (fixtures 256-263).
+        string[] words = vifSpec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string commandLine = Xl(["network-attach", domain, .. words]);
+        return RunAsync("AttachNetworkAdapter", domain, commandLine, write: true, (_, host, _) =>
+        {
+            NicState nic = SimEngine.AttachNic(host, domain, vifSpec, commandLine);
+            return ToNic(SimEngine.Resolve(host, domain, string.Empty), nic);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DetachNetworkAdapterAsync(string domain, string indexOrMac, CancellationToken cancellationToken) =>
+        RunAsync("DetachNetworkAdapter", domain, Xl("network-detach", domain, indexOrMac), (host, _) =>
+            SimEngine.DetachNic(host, domain, indexOrMac, Xl("network-detach", domain, indexOrMac)), cancellationToken);
+
+    // ---- XenStore ----
+
+    /// <inheritdoc />
+    public Task<string> XenStoreReadAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "xenstore-read " + Quote(path);
+        return RunAsync("XenStoreRead", null, commandLine, write: false, (_, host, _) =>
+        {
+            SortedDictionary<string, string> leaves = SimEngine.XenStoreLeaves(host);
+            if (leaves.TryGetValue(path, out string? value))
+            {
+                return value;
+            }
+
+            if (leaves.Keys.Any(k => k.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal)))
+            {
+                return string.Empty;
+            }
+
+            throw new SimXlError(commandLine, 1, $"xenstore-read: couldn't read path {path}\n", null);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> XenStoreListAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "xenstore-list " + Quote(path);
+        return RunAsync<IReadOnlyList<string>>("XenStoreList", null, commandLine, write: false, (_, host, _) =>
+        {
+            SortedDictionary<string, string> leaves = SimEngine.XenStoreLeaves(host);
+            string prefix = path == "/" ? "/" : path.TrimEnd('/') + "/";
+            var children = leaves.Keys
+                .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(k => k[prefix.Length..].Split('/')[0])
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            if (children.Count == 0 && !leaves.ContainsKey(path))
+            {
+                throw new SimXlError(commandLine, 1, $"xenstore-list: could not list path {path}\n", null);
+            }
+
+            return children;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task XenStoreWriteAsync(string path, string value, CancellationToken cancellationToken)
+    {
+        string commandLine = "xenstore-write " + Quote(path) + " " + Quote(value);
+        return RunAsync("XenStoreWrite", null, commandLine, (host, _) =>
+        {
+            if (!path.StartsWith('/'))
+            {
+                throw new SimXlError(commandLine, 1, $"xenstore-write: could not write path {path}\n", null);
+            }
+
+            host.XenStore[path] = value;
+        }, cancellationToken);
+    }
+
+    // ---- migration ----
+
+    private sealed record MigrationTicket(string DomainName, int SourceId, string DestinationHost, int IncomingId, string? Failure);
+
+    /// <inheritdoc />
+    public async Task<XenMigrationResult> MigrateAsync(string domain, XenMigrationRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var args = new List<string> { "migrate" };
+        if (request.SshCommand is not null)
+        {
+            args.AddRange(["-s", request.SshCommand]);
+        }
+
+        if (request.ConfigPath is not null)
+        {
+            args.AddRange(["-C", request.ConfigPath]);
+        }
+
+        if (request.Paused)
+        {
+            args.Add("-p");
+        }
+
+        args.AddRange([domain, request.Destination]);
+        string commandLine = Xl(args.ToArray());
+        long started = _time.GetTimestamp();
+        var log = new StringBuilder();
+        int reported = 0;
+        void Report()
+        {
+            string text = log.ToString();
+            foreach (string line in text[reported..].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                progress?.Report(line);
+            }
+
+            reported = text.Length;
+        }
+
+        double latency = await _fabric.Store.ReadAsync(fabric => Host(fabric).LatencySeconds.GetValueOrDefault("Migrate"), cancellationToken).ConfigureAwait(false);
+        TimeSpan half = TimeSpan.FromSeconds(latency / 2);
+        _logger.LogDebug("Simulated host {Host}: {Command}", HostName, commandLine);
+        try
+        {
+            // Phase 1: the receiver builds <name>--incoming, paused; the memory image streams over.
+            MigrationTicket ticket = await _fabric.Store.UpdateAsync(
+                fabric =>
+                {
+                    HostState source = Host(fabric);
+                    TakeFault(source, "Migrate", commandLine, domain);
+                    DomainState dom = SimEngine.Resolve(source, domain, commandLine);
+                    if (dom.IsDom0)
+                    {
+                        throw new SimXlError(commandLine, 1, "libxl: error: Domain 0:Migration of the control domain (Domain-0) is not supported.\n", domain) { MigrationStateUndefined = false };
+                    }
+
+                    HostState destination = FindDestination(fabric, source, request, commandLine, domain);
+                    string? failure = null;
+                    if (source.MigrationFailures.Count > 0)
+                    {
+                        failure = source.MigrationFailures[0];
+                        source.MigrationFailures.RemoveAt(0);
+                    }
+
+                    log.Append(SimEngine.MigrationHeader());
+                    DomainState incoming = SimEngine.ReceiveIncoming(destination, dom, commandLine, _time.GetUtcNow(), log);
+                    if (request.ConfigPath is not null)
+                    {
+                        incoming.ConfigText = SimFileSystem.ReadText(source, request.ConfigPath)
+                            ?? throw new SimXlError(commandLine, 1, $"Failed to read config file: {request.ConfigPath}: No such file or directory\n", domain) { MigrationStateUndefined = false };
+                    }
+
+                    source.Generation++;
+                    destination.Generation++;
+                    return new MigrationTicket(dom.Name, dom.Id, destination.Name, incoming.Id, failure);
+                },
+                cancellationToken).ConfigureAwait(false);
+            Report();
+            _logger.LogInformation("Simulated host {Host}: migrating {Domain} to {Destination} ({Incoming} is being received).", HostName, ticket.DomainName, ticket.DestinationHost, ticket.DomainName + "--incoming");
+            if (request.Timeout is TimeSpan limit && TimeSpan.FromSeconds(latency) > limit)
+            {
+                // As the xl toolstack: xl is stopped part-way, and the domain's state is undefined.
+                await Task.Delay(limit, _time, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Simulated host {Host}: migration of {Domain} did not finish within {Seconds} s.", HostName, domain, limit.TotalSeconds);
+                throw new XenMigrationException(
+                    commandLine,
+                    -1,
+                    $"xl migrate did not finish within {limit.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts.",
+                    HostName,
+                    domain,
+                    stateUndefined: true);
+            }
+
+            // Cancelling in flight stops the transfer where it is (as killing xl would): the in-flight names stay.
+            await Task.Delay(half, _time, cancellationToken).ConfigureAwait(false);
+
+            // Phase 2: transfer complete; the sender renames its copy away before giving permission to start.
+            await _fabric.Store.UpdateAsync(
+                fabric =>
+                {
+                    (HostState source, DomainState dom, HostState destination, DomainState incoming) = Locate(fabric, ticket, commandLine);
+                    if (ticket.Failure == nameof(SimulatedMigrationFailure.ResumeAtSender))
+                    {
+                        SimEngine.Remove(destination, incoming);
+                        log.Append("xc: error: Failed to write page data to stream (5 = Input/output error): Internal error\n");
+                        log.Append("xc: error: Save failed (5 = Input/output error): Internal error\n");
+                        log.Append($"libxl: error: libxl_stream_write.c:347:libxl__xc_domain_save_done: Domain {dom.Id}:saving domain: domain responded to suspend request: Input/output error\n");
+                        log.Append("migration sender: libxl_domain_suspend failed (rc=-3)\n");
+                        log.Append("Migration failed, resuming at sender.\n");
+                        throw new SimXlError(commandLine, 1, log.ToString(), domain, commit: true) { MigrationStateUndefined = false };
+                    }
+
+                    log.Append("migration target: Transfer complete, requesting permission to start domain.\n");
+                    log.Append("migration sender: Target has acknowledged transfer.\n");
+                    dom.Name = ticket.DomainName + "--migratedaway";
+                    dom.State = SimRunState.Shutdown;
+                    dom.ShutdownReason = "suspend";
+                    log.Append("migration sender: Giving target permission to start.\n");
+                    source.Generation++;
+                    return true;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            Report();
+            await Task.Delay(half, _time, cancellationToken).ConfigureAwait(false);
+
+            // Phase 3: the receiver renames and starts its copy; the sender destroys its own.
+            await _fabric.Store.UpdateAsync(
+                fabric =>
+                {
+                    (HostState source, DomainState dom, HostState destination, DomainState incoming) = Locate(fabric, ticket, commandLine);
+                    if (ticket.Failure == nameof(SimulatedMigrationFailure.FinalHandshake))
+                    {
+                        log.Append("libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated reading success/failure report message from migration receiver stream\n");
+                        log.Append(
+                            "** Migration failed during final handshake **\n" +
+                            "Domain state is now undefined !\n" +
+                            "Please CHECK AT BOTH ENDS for running instances, before renaming and\n" +
+                            " resuming at most one instance.  Two simultaneous instances of the domain\n" +
+                            " would probably result in SEVERE DATA LOSS and it is now your\n" +
+                            " responsibility to avoid that.  Sorry.\n");
+                        throw new SimXlError(commandLine, 1, log.ToString(), domain) { MigrationStateUndefined = true };
+                    }
+
+                    log.Append("migration target: Got permission, starting domain.\n");
+                    if (destination.Domains.Any(d => d.Name == ticket.DomainName))
+                    {
+                        // The receiver cannot take the name: it reports failure and the sender resumes (xl_migrate.c).
+                        log.Append($"libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain {incoming.Id}:Domain with name \"{ticket.DomainName}\" already exists.\n");
+                        log.Append("migration target: Failure, destroying our copy.\n");
+                        SimEngine.Remove(destination, incoming);
+                        log.Append("migration target: Cleanup OK, granting sender permission to resume.\n");
+                        log.Append("migration sender: Target reports startup failure (status code 6).\n");
+                        log.Append("migration sender: Trying to resume at our end.\n");
+                        dom.Name = ticket.DomainName;
+                        dom.State = SimRunState.Running;
+                        dom.ShutdownReason = null;
+                        log.Append("migration sender: Resumed OK.\n");
+                        log.Append("Migration failed due to problems at target.\n");
+                        throw new SimXlError(commandLine, 1, log.ToString(), domain, commit: true) { MigrationStateUndefined = false };
+                    }
+
+                    incoming.Name = ticket.DomainName;
+                    if (!request.Paused)
+                    {
+                        incoming.PauseCount = 0;
+                        incoming.State = SimRunState.Running;
+                    }
+
+                    log.Append("migration target: Domain started successsfully.\n");
+                    log.Append("migration sender: Target reports successful startup.\n");
+                    SimEngine.Remove(source, dom);
+                    log.Append("Migration successful.\n");
+                    source.Generation++;
+                    destination.Generation++;
+                    return true;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            Report();
+            _logger.LogInformation("Simulated host {Host}: migrated {Domain} to {Destination}.", HostName, ticket.DomainName, ticket.DestinationHost);
+            return new XenMigrationResult(ticket.DomainName, HostName, ticket.DestinationHost)
+            {
+                Duration = _time.GetElapsedTime(started),
+                Log = log.ToString(),
+                HostName = HostName,
+                XenHost = Connection,
+            };
+        }
+        catch (SimXlError error)
+        {
+            Report();
+            _logger.LogInformation("Simulated host {Host}: migration of {Domain} failed.", HostName, domain);
+            throw SimErrorClassifier.ToException(error, HostName);
+        }
+    }
+
+    private HostState FindDestination(FabricState fabric, HostState source, XenMigrationRequest request, string commandLine, string domain)
+    {
+        // xl migrate -s '' dom 'xl migrate-receive' runs the receiver on this same host (fixture 141).
+        if (request.SshCommand is { Length: 0 })
+        {
+            if (request.Destination.Trim().StartsWith("xl migrate-receive", StringComparison.Ordinal))
+            {
+                return source;
+            }
+
+            throw new SimXlError(commandLine, 1,
+                $"sh: 1: {request.Destination.Split(' ')[0]}: not found\n" +
+                "libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated reading banner from migration receiver stream\n" +
+                "libxl: info: libxl_exec.c:117:libxl_report_child_exitstatus: migration transport process [486] exited with error status 127\n",
+                domain) { MigrationStateUndefined = false };
+        }
+
+        return fabric.FindHost(request.Destination)
+            ?? throw new SimXlError(commandLine, 1,
+                $"ssh: Could not resolve hostname {request.Destination}: Name or service not known\n" +
+                "libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated reading banner from migration receiver stream\n" +
+                "libxl: info: libxl_exec.c:117:libxl_report_child_exitstatus: migration transport process [486] exited with error status 255\n",
+                domain) { MigrationStateUndefined = false };
+    }
+
+    private (HostState Source, DomainState Domain, HostState Destination, DomainState Incoming) Locate(FabricState fabric, MigrationTicket ticket, string commandLine)
+    {
+        HostState source = Host(fabric);
+        HostState? destination = fabric.FindHost(ticket.DestinationHost);
+        DomainState? dom = source.Domains.FirstOrDefault(d => d.Id == ticket.SourceId);
+        DomainState? incoming = destination?.Domains.FirstOrDefault(d => d.Id == ticket.IncomingId);
+        if (destination is null || dom is null || incoming is null)
+        {
+            // Someone destroyed one side while the migration was in flight.
+            throw new SimXlError(commandLine, 1,
+                "libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated reading ready message from migration receiver stream\n" +
+                "Migration failed, resuming at sender.\n",
+                ticket.DomainName) { MigrationStateUndefined = dom is null };
+        }
+
+        return (source, dom, destination, incoming);
+    }
+
+    // ---- files on the host ----
+
+    /// <inheritdoc />
+    public Task<bool> FileExistsAsync(string path, CancellationToken cancellationToken) =>
+        RunAsync("FileExists", null, "test -e " + Quote(path), write: false, (_, host, _) => SimFileSystem.Resolve(host, path, out _) is not null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string> ReadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "cat " + Quote(path);
+        return RunAsync("ReadFile", null, commandLine, write: false, (_, host, _) =>
+        {
+            FileNode? node = SimFileSystem.Resolve(host, path, out _);
+            return node switch
+            {
+                { Kind: FileNodeKind.File } => node.Content,
+                { Kind: FileNodeKind.Directory } => throw new SimXlError(commandLine, 1, $"cat: {path}: Is a directory\n", null),
+                _ => throw new SimXlError(commandLine, 1, $"cat: {path}: No such file or directory\n", null),
+            };
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        string commandLine = "sh -c 'cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"' sh " + Quote(path);
+        return RunAsync("WriteFile", null, commandLine, (host, _) =>
+        {
+            if (!SimFileSystem.TryWrite(host, path, content))
+            {
+                string? normalized = SimFileSystem.Normalize(path);
+                string reason = normalized is not null && SimFileSystem.IsDirectory(host, normalized) ? "Is a directory" : "Directory nonexistent";
+                throw new SimXlError(commandLine, 2, $"sh: 1: cannot create {path}.tmp: {reason}\n", null);
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteFileAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "rm -f " + Quote(path);
+        return RunAsync("DeleteFile", null, commandLine, (host, _) =>
+        {
+            string? normalized = SimFileSystem.Normalize(path);
+            if (normalized is null || !host.Files.TryGetValue(normalized, out FileNode? node))
+            {
+                return;
+            }
+
+            if (node.Kind == FileNodeKind.Directory)
+            {
+                throw new SimXlError(commandLine, 1, $"rm: cannot remove '{path}': Is a directory\n", null);
+            }
+
+            host.Files.Remove(normalized);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenHostFileEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "ls -A " + Quote(path);
+        return RunAsync<IReadOnlyList<XenHostFileEntry>>("ListDirectory", null, commandLine, write: false, (_, host, _) =>
+        {
+            if (SimFileSystem.Resolve(host, path, out string folder) is not { Kind: FileNodeKind.Directory })
+            {
+                throw new SimXlError(commandLine, 2, $"ls: cannot access '{path}': No such file or directory\n", null);
+            }
+
+            return SimFileSystem.Children(host, folder)
+                .Select(child =>
+                {
+                    FileNode node = host.Files[child];
+                    bool isDirectory = SimFileSystem.Resolve(host, child, out _) is { Kind: FileNodeKind.Directory };
+                    return new XenHostFileEntry(SimFileSystem.FileName(child), isDirectory, node.Kind == FileNodeKind.Link);
+                })
+                .ToList();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task CreateSymbolicLinkAsync(string linkPath, string targetPath, CancellationToken cancellationToken)
+    {
+        string commandLine = "ln -sfn " + Quote(targetPath) + " " + Quote(linkPath);
+        return RunAsync("CreateSymbolicLink", null, commandLine, (host, _) =>
+        {
+            string? normalized = SimFileSystem.Normalize(linkPath);
+            if (normalized is null || normalized == "/" || !SimFileSystem.IsDirectory(host, SimFileSystem.Parent(normalized)))
+            {
+                throw new SimXlError(commandLine, 1, $"ln: failed to create symbolic link '{linkPath}': No such file or directory\n", null);
+            }
+
+            if (host.Files.TryGetValue(normalized, out FileNode? existing) && existing.Kind == FileNodeKind.Directory)
+            {
+                throw new SimXlError(commandLine, 1, $"ln: {linkPath}: cannot overwrite directory\n", null);
+            }
+
+            host.Files[normalized] = new FileNode { Kind = FileNodeKind.Link, Target = targetPath };
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,102 @@
+namespace XenPS.Toolstack.Xl;
+
+/// <summary>
+/// Fixed POSIX sh scripts for file operations on the host, run as <c>sh -c SCRIPT sh ARG...</c>: user text
+/// (paths, contents) only ever travels as positional parameters or standard input, never inside the script,
+/// so both transports quote it like any other argument. Output records are NUL-separated.
+/// </summary>
+internal static class XlHostScripts
+{
+    /// <summary>Prints <c>yes</c> or <c>no</c>: whether $1 exists (a dangling symbolic link counts).</summary>
+    public const string Exists = "if [ -e \"$1\" ] || [ -L \"$1\" ]; then echo yes; else echo no; fi";
+
+    /// <summary>Prints $1.</summary>
+    public const string Read = "exec cat -- \"$1\"";
+
+    /// <summary>Writes stdin to $1 atomically: a temporary file beside it, then <c>mv -f</c>.</summary>
+    public const string AtomicWrite =
+        "set -e; t=$1; d=$(dirname -- \"$t\"); b=$(basename -- \"$t\"); " +
+        "umask 077; tmp=$(mktemp \"$d/.$b.xenps.XXXXXX\"); " +
+        "trap 'rm -f -- \"$tmp\"' EXIT; cat > \"$tmp\"; " +
+        "if [ -f \"$t\" ]; then chmod --reference=\"$t\" \"$tmp\" 2>/dev/null || chmod 644 \"$tmp\"; else chmod 644 \"$tmp\"; fi; " +
+        "mv -f -- \"$tmp\" \"$t\"; trap - EXIT";
+
+    /// <summary>Deletes $1 (file or symbolic link); no error when absent.</summary>
+    public const string Delete = "exec rm -f -- \"$1\"";
+
+    /// <summary>Lists the folder $1: records <c>KIND\0NAME\0</c>, KIND being d or f, then l or -.</summary>
+    public const string ListDirectory =
+        "cd -- \"$1\" || exit 1; " +
+        "for f in * .[!.]* ..?*; do " +
+        "[ -e \"$f\" ] || [ -L \"$f\" ] || continue; " +
+        "if [ -d \"$f\" ]; then k=d; else k=f; fi; if [ -L \"$f\" ]; then k=${k}l; else k=${k}-; fi; " +
+        "printf '%s\\0%s\\0' \"$k\" \"$f\"; done";
+
+    /// <summary>Makes $1 a symbolic link to $2, replacing what was there.</summary>
+    public const string Symlink = "exec ln -sfn -- \"$2\" \"$1\"";
+
+    /// <summary>
+    /// Every <c>$1/*.cfg</c> file as <c>C\0PATH\0REALPATH\0CONTENT\0</c> and every entry of the auto-start
+    /// folder $2 as <c>A\0PATH\0REALPATH\0</c>: one call however many files there are.
+    /// </summary>
+    public const string ConfigInventory =
+        "for f in \"$1\"/*.cfg; do [ -f \"$f\" ] || continue; " +
+        "r=$(readlink -f -- \"$f\" 2>/dev/null) || r=$f; " +
+        "printf 'C\\0%s\\0%s\\0' \"$f\" \"$r\"; cat -- \"$f\" 2>/dev/null; printf '\\0'; done; " +
+        "for f in \"$2\"/*; do [ -e \"$f\" ] || [ -L \"$f\" ] || continue; " +
+        "r=$(readlink -f -- \"$f\" 2>/dev/null) || r=$f; " +
+        "printf 'A\\0%s\\0%s\\0' \"$f\" \"$r\"; done; exit 0";
+
+    /// <summary>A config file found by <see cref="ConfigInventory"/>.</summary>
+    internal sealed record ConfigFile(string Path, string RealPath, string Content);
+
+    /// <summary>An auto-start entry found by <see cref="ConfigInventory"/>.</summary>
+    internal sealed record AutoEntry(string Path, string RealPath);
+
+    public static (IReadOnlyList<ConfigFile> Configs, IReadOnlyList<AutoEntry> Auto) ParseInventory(string output)
+    {
+        var configs = new List<ConfigFile>();
+        var auto = new List<AutoEntry>();
+        string[] parts = output.Split('\0');
+        int i = 0;
+        while (i < parts.Length)
+        {
+            switch (parts[i])
+            {
+                case "C" when i + 3 < parts.Length:
+                    configs.Add(new ConfigFile(parts[i + 1], parts[i + 2], parts[i + 3]));
+                    i += 4;
+                    break;
+                case "A" when i + 2 < parts.Length:
+                    auto.Add(new AutoEntry(parts[i + 1], parts[i + 2]));
+                    i += 3;
+                    break;
+                case "":
+                    i++;
+                    break;
+                default:
+                    throw new FormatException($"Unexpected record '{parts[i]}' in the host's config inventory.");
+            }
+        }
+
+        return (configs, auto);
+    }
+
+    public static IReadOnlyList<XenHostFileEntry> ParseDirectory(string output)
+    {
+        var list = new List<XenHostFileEntry>();
+        string[] parts = output.Split('\0');
+        for (int i = 0; i + 1 < parts.Length; i += 2)
+        {
+            string kind = parts[i];
+            if (kind.Length != 2)
+            {
+                throw new FormatException($"Unexpected record '{kind}' in a folder listing.");
+            }
+
+            list.Add(new XenHostFileEntry(parts[i + 1], kind[0] == 'd', kind[1] == 'l'));
+        }
+
+        return list;
+    }
+}

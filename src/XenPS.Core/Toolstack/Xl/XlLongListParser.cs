@@ -1,0 +1,170 @@
+using System.Text.Json;
+
+namespace XenPS.Toolstack.Xl;
+
+/// <summary>A disk from a domain's libxl configuration (<c>config.disks[]</c>).</summary>
+internal sealed record XlConfigDisk(string? Vdev, string? Target, string? Format, bool ReadWrite, bool IsCdRom);
+
+/// <summary>A vif from a domain's libxl configuration (<c>config.nics[]</c>).</summary>
+internal sealed record XlConfigNic(int DevId, string? Mac, string? Bridge, string? Model, string? Ip);
+
+/// <summary>One element of <c>xl list -l</c>: <c>{"domid": N, "config": libxl_domain_config}</c>.</summary>
+internal sealed record XlDomainDetails(
+    int? DomainId,
+    string Name,
+    XenDomainType? Type,
+    Guid? Uuid,
+    long? MaxMemoryKiB,
+    long? TargetMemoryKiB,
+    int? MaxVCpus,
+    int? AvailableVCpus,
+    string? Kernel,
+    string? Scheduler,
+    int? Weight,
+    int? Cap,
+    IReadOnlyList<XlConfigDisk> Disks,
+    IReadOnlyList<XlConfigNic> Nics,
+    string ConfigJson);
+
+/// <summary>
+/// Parses <c>xl list -l</c> JSON (tools/xl/xl_info.c, list_domains_details; the config is libxl_domain_config
+/// as libxl_types.idl generates it). xl prints SXP instead when xl.conf sets <c>output_format="sxp"</c>; that
+/// is detected and refused with a clear message.
+/// </summary>
+internal static class XlLongListParser
+{
+    public static IReadOnlyList<XlDomainDetails> Parse(string output, string? hostName)
+    {
+        string text = output.Trim();
+        if (text.Length == 0)
+        {
+            return Array.Empty<XlDomainDetails>();
+        }
+
+        if (text[0] == '(')
+        {
+            throw new XenOperationException(
+                "XlOutputFormatNotJson",
+                XenErrorCategory.InvalidData,
+                $"'xl list -l' on host '{hostName}' printed SXP, not JSON: the host's /etc/xen/xl.conf sets output_format=\"sxp\". XenPS reads xl's JSON output; set output_format=\"json\" (the default) in xl.conf.");
+        }
+
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(text);
+            var list = new List<XlDomainDetails>();
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException("'xl list -l' did not print a JSON array.");
+            }
+
+            foreach (JsonElement item in doc.RootElement.EnumerateArray())
+            {
+                list.Add(ParseOne(item));
+            }
+
+            return list;
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"'xl list -l' on host '{hostName}' printed JSON that does not parse: {ex.Message}", ex);
+        }
+    }
+
+    private static XlDomainDetails ParseOne(JsonElement item)
+    {
+        int? domid = item.TryGetProperty("domid", out JsonElement d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : null;
+        JsonElement config = item.GetProperty("config");
+        JsonElement cInfo = Child(config, "c_info");
+        JsonElement bInfo = Child(config, "b_info");
+
+        string name = Str(cInfo, "name") ?? string.Empty;
+        XenDomainType? type = Str(cInfo, "type") switch
+        {
+            "pv" => XenDomainType.Pv,
+            "pvh" => XenDomainType.Pvh,
+            "hvm" => XenDomainType.Hvm,
+            _ => null,
+        };
+        Guid? uuid = Guid.TryParse(Str(cInfo, "uuid"), out Guid g) ? g : null;
+
+        int? availVcpus = null;
+        if (bInfo.ValueKind == JsonValueKind.Object && bInfo.TryGetProperty("avail_vcpus", out JsonElement avail) && avail.ValueKind == JsonValueKind.Array)
+        {
+            // A bitmap printed as the list of set bits.
+            availVcpus = avail.GetArrayLength();
+        }
+
+        JsonElement sched = Child(bInfo, "sched_params");
+
+        var disks = new List<XlConfigDisk>();
+        if (config.TryGetProperty("disks", out JsonElement ds) && ds.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement disk in ds.EnumerateArray())
+            {
+                disks.Add(new XlConfigDisk(
+                    Str(disk, "vdev"),
+                    Str(disk, "pdev_path"),
+                    Str(disk, "format"),
+                    (Long(disk, "readwrite") ?? 0) != 0,
+                    (Long(disk, "is_cdrom") ?? 0) != 0));
+            }
+        }
+
+        var nics = new List<XlConfigNic>();
+        if (config.TryGetProperty("nics", out JsonElement ns) && ns.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement nic in ns.EnumerateArray())
+            {
+                nics.Add(new XlConfigNic(
+                    (int)(Long(nic, "devid") ?? nics.Count),
+                    Str(nic, "mac")?.ToLowerInvariant(),
+                    Str(nic, "bridge"),
+                    Str(nic, "model"),
+                    Str(nic, "ip")));
+            }
+        }
+
+        return new XlDomainDetails(
+            domid,
+            name,
+            type,
+            uuid,
+            Long(bInfo, "max_memkb"),
+            Long(bInfo, "target_memkb"),
+            (int?)Long(bInfo, "max_vcpus"),
+            availVcpus,
+            Str(bInfo, "kernel"),
+            Str(sched, "sched"),
+            (int?)Long(sched, "weight"),
+            (int?)Long(sched, "cap"),
+            disks,
+            nics,
+            config.GetRawText());
+    }
+
+    private static JsonElement Child(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement child) ? child : default;
+
+    private static string? Str(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long? Long(JsonElement parent, string name)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement v))
+        {
+            return null;
+        }
+
+        return v.ValueKind switch
+        {
+            JsonValueKind.Number when v.TryGetInt64(out long n) => n,
+            JsonValueKind.True => 1,
+            JsonValueKind.False => 0,
+            // libxl prints defbools as "True"/"False" strings.
+            JsonValueKind.String when v.GetString() == "True" => 1,
+            JsonValueKind.String when v.GetString() == "False" => 0,
+            _ => null,
+        };
+    }
+}

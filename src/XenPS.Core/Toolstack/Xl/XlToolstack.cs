@@ -1,0 +1,973 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using XenPS.Toolstack.Xl;
+using XenPS.Transport;
+
+namespace XenPS.Toolstack;
+
+/// <summary>
+/// The contract implemented with <c>xl</c> and <c>xenstore-*</c> over a transport (local processes or SSH).
+/// Every call is an argument vector; host file operations are fixed <c>sh</c> scripts whose user-supplied
+/// paths and contents travel only as positional parameters or standard input.
+/// </summary>
+/// <remarks>
+/// Listing makes a constant number of calls however many domains exist: <c>xl list -v</c> (state, uuid),
+/// <c>xl list -l</c> (configuration), <c>xl uptime</c>, and one script that returns every config file and
+/// auto-start entry. Behaviour follows the real outputs of Xen 4.17.7 (tests/fixtures/xen-4.17.7).
+/// </remarks>
+public sealed class XlToolstack : IXenToolstack
+{
+    private readonly IXenTransport _transport;
+    private readonly XlToolstackOptions _options;
+    private readonly ILogger<XlToolstack> _log;
+    private string? _hostScheduler;
+
+    /// <summary>Creates the toolstack over <paramref name="transport"/>.</summary>
+    /// <param name="transport">How commands reach the host.</param>
+    /// <param name="options">Config directory and timeouts; defaults when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where commands (Debug) and decisions (Information) are logged.</param>
+    public XlToolstack(IXenTransport transport, XlToolstackOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        _transport = transport;
+        _options = options ?? new XlToolstackOptions();
+        _log = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<XlToolstack>();
+    }
+
+    /// <inheritdoc />
+    public string HostName => _transport.HostName;
+
+    /// <inheritdoc />
+    public string ConfigDirectory => _options.ConfigDirectory;
+
+    /// <summary>The xendomains auto-start folder (default <c>&lt;ConfigDirectory&gt;/auto</c>).</summary>
+    public string AutoStartDirectory => _options.AutoStartDirectory;
+
+    /// <inheritdoc />
+    public XenHostConnection? Connection { get; set; }
+
+    // ---------------------------------------------------------------- host
+
+    /// <inheritdoc />
+    public async Task<XenHostInfo> GetHostInfoAsync(CancellationToken cancellationToken)
+    {
+        CommandResult r = await XlAsync(null, cancellationToken, "info").ConfigureAwait(false);
+        XenHostInfo info = XlInfoParser.Parse(r.StandardOutput);
+        info.HostName = HostName;
+        info.XenHost = Connection;
+        if (info.Scheduler.Length > 0)
+        {
+            _hostScheduler = info.Scheduler;
+        }
+
+        return info;
+    }
+
+    /// <inheritdoc />
+    public async Task<string> GetDmesgAsync(bool clear, CancellationToken cancellationToken)
+    {
+        CommandResult r = clear
+            ? await XlAsync(null, cancellationToken, "dmesg", "-c").ConfigureAwait(false)
+            : await XlAsync(null, cancellationToken, "dmesg").ConfigureAwait(false);
+        return r.StandardOutput;
+    }
+
+    // ---------------------------------------------------------------- domains
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenDomain>> ListDomainsAsync(CancellationToken cancellationToken)
+    {
+        // Four calls, whatever the number of domains; they are independent, so they run together.
+        Task<CommandResult> listTask = XlAsync(null, cancellationToken, "list", "-v");
+        Task<CommandResult> longTask = XlAsync(null, cancellationToken, "list", "-l");
+        Task<IReadOnlyList<XenDomainUptime>?> uptimeTask = TryGetUptimesAsync(cancellationToken);
+        Task<CommandResult> inventoryTask = ShAsync("config-inventory", XlHostScripts.ConfigInventory, [ConfigDirectory, AutoStartDirectory], null, null, cancellationToken);
+        await Task.WhenAll(listTask, longTask, uptimeTask, inventoryTask).ConfigureAwait(false);
+
+        IReadOnlyList<XlListRow> rows = XlListParser.Parse(listTask.Result.StandardOutput);
+        var details = XlLongListParser.Parse(longTask.Result.StandardOutput, HostName)
+            .Where(d => d.DomainId.HasValue)
+            .GroupBy(d => d.DomainId!.Value)
+            .ToDictionary(g => g.Key, g => g.First());
+        var uptimes = (uptimeTask.Result ?? Array.Empty<XenDomainUptime>())
+            .GroupBy(u => u.DomainId)
+            .ToDictionary(g => g.Key, g => g.First().Uptime);
+        var (configs, auto) = XlHostScripts.ParseInventory(inventoryTask.Result.StandardOutput);
+
+        List<KnownConfig> known = ReadConfigs(configs, auto);
+        var byName = new Dictionary<string, KnownConfig>(StringComparer.Ordinal);
+        foreach (KnownConfig k in known)
+        {
+            if (!byName.TryAdd(k.Name, k))
+            {
+                _log.LogInformation("{Host}: config files {First} and {Second} both name domain '{Name}'; using the first.", HostName, byName[k.Name].File.Path, k.File.Path, k.Name);
+            }
+        }
+
+        var result = new List<XenDomain>();
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        foreach (XlListRow row in rows)
+        {
+            running.Add(row.Name);
+            details.TryGetValue(row.Id, out XlDomainDetails? detail);
+            XenDomain d = FromRow(row, detail);
+            d.Uptime = uptimes.TryGetValue(row.Id, out TimeSpan up) ? up : null;
+            if (byName.TryGetValue(row.Name, out KnownConfig? cfg))
+            {
+                d.ConfigPath = cfg.File.Path;
+                d.AutoStart = cfg.AutoStart;
+            }
+
+            result.Add(d);
+        }
+
+        int off = 0;
+        foreach (KnownConfig cfg in byName.Values.Where(k => !running.Contains(k.Name)).OrderBy(k => k.Name, StringComparer.Ordinal))
+        {
+            result.Add(FromConfig(cfg));
+            off++;
+        }
+
+        _log.LogInformation("{Host}: {Running} running and {Off} Off domains ({Configs} config files in {Dir}).", HostName, rows.Count, off, configs.Count, ConfigDirectory);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDomain> GetDomainAsync(string domain, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        IReadOnlyList<XenDomain> all = await ListDomainsAsync(cancellationToken).ConfigureAwait(false);
+        return Find(all, domain) ?? throw new XenDomainNotFoundException(domain, HostName);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken)
+    {
+        XlDomainDetails? d = await GetDetailsAsync(domain, cancellationToken).ConfigureAwait(false);
+        return d?.ConfigJson ?? throw new XenOperationException(
+            "LiveConfigUnavailable",
+            XenErrorCategory.ReadError,
+            $"xl on host '{HostName}' returned no configuration for domain '{domain}'.")
+        {
+            HostName = HostName,
+            Domain = domain,
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDomain> CreateAsync(string configText, bool paused, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configText);
+        string name = NameOf(XlConfigFacts.Read(configText, null));
+        string temp = TempConfigPath();
+        await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CreateCoreAsync(temp, name, paused, textGiven: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DeleteQuietlyAsync(temp).ConfigureAwait(false);
+        }
+
+        return await GetDomainAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDomain> CreateFromFileAsync(string configPath, bool paused, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configPath);
+        string text = await ReadFileAsync(configPath, cancellationToken).ConfigureAwait(false);
+        string name = NameOf(XlConfigFacts.Read(text, configPath));
+        await CreateCoreAsync(configPath, name, paused, textGiven: false, cancellationToken).ConfigureAwait(false);
+        return await GetDomainAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> DryRunCreateAsync(string configText, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configText);
+        string temp = TempConfigPath();
+        await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            CommandResult r = await RunXlAsync(null, ["-N", "create", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            return r.StandardOutput;
+        }
+        catch (XenConfigException ex)
+        {
+            // xl names our temporary file; the user gave text.
+            throw new XenConfigException(ex.Reason, null, ex.Line, ex.Column) { HostName = HostName };
+        }
+        finally
+        {
+            await DeleteQuietlyAsync(temp).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ShutdownAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        StopAsync("shutdown", "Shutdown", domain, wait, timeout, cancellationToken);
+
+    /// <inheritdoc />
+    public Task RebootAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        StopAsync("reboot", "Reboot", domain, wait, timeout, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DestroyAsync(string domain, CancellationToken cancellationToken) =>
+        XlAsync(domain, cancellationToken, "destroy", domain);
+
+    /// <inheritdoc />
+    public Task PauseAsync(string domain, CancellationToken cancellationToken) =>
+        XlAsync(domain, cancellationToken, "pause", domain);
+
+    /// <inheritdoc />
+    public async Task UnpauseAsync(string domain, CancellationToken cancellationToken)
+    {
+        CommandResult r = await XlAsync(domain, cancellationToken, "unpause", domain).ConfigureAwait(false);
+        if (!XlErrorClassifier.ReportsError(r.StandardError))
+        {
+            return;
+        }
+
+        // xl exits 0 even when libxl failed (fixture 275): the domain's state decides what happened.
+        CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", domain).ConfigureAwait(false);
+        XlListRow? row = XlListParser.Parse(list.StandardOutput).FirstOrDefault();
+        if (row is not null && row.State == XenDomainState.Paused)
+        {
+            _log.LogInformation("{Host}: 'xl unpause {Domain}' exited 0 but reported an error and the domain is still paused.", HostName, domain);
+            throw new XlCommandException("xl unpause " + domain, r.ExitCode, r.StandardError, HostName, domain);
+        }
+
+        _log.LogInformation("{Host}: 'xl unpause {Domain}' reported an error: the domain was not paused (state {State}).", HostName, domain, row?.State);
+        throw XlErrorClassifier.NotPaused(domain, HostName, r.StandardError);
+    }
+
+    /// <inheritdoc />
+    public Task SaveAsync(string domain, string path, XenSaveMode mode, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var args = new List<string> { "save" };
+        if (mode == XenSaveMode.KeepRunning)
+        {
+            args.Add("-c");
+        }
+        else if (mode == XenSaveMode.LeavePaused)
+        {
+            args.Add("-p");
+        }
+
+        args.Add(domain);
+        args.Add(path);
+        return RunXlAsync(domain, args, _options.LifecycleTimeout, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDomain> RestoreAsync(string path, bool paused, string? configPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        // xl restore prints no domid: the restored domain is the one whose id was not there before
+        // (Xen hands out increasing domids).
+        CommandResult before = await XlAsync(null, cancellationToken, "list").ConfigureAwait(false);
+        var knownIds = XlListParser.Parse(before.StandardOutput).Select(r => r.Id).ToHashSet();
+
+        var args = new List<string> { "restore" };
+        if (paused)
+        {
+            args.Add("-p");
+        }
+
+        if (!string.IsNullOrEmpty(configPath))
+        {
+            args.Add(configPath);
+        }
+
+        args.Add(path);
+        await RunXlAsync(null, args, _options.LifecycleTimeout, cancellationToken).ConfigureAwait(false);
+
+        IReadOnlyList<XenDomain> all = await ListDomainsAsync(cancellationToken).ConfigureAwait(false);
+        XenDomain? restored = all.Where(d => d.Id.HasValue && !knownIds.Contains(d.Id.Value)).OrderByDescending(d => d.Id).FirstOrDefault();
+        if (restored is null)
+        {
+            throw new XenOperationException(
+                "RestoredDomainNotFound",
+                XenErrorCategory.InvalidResult,
+                $"'xl restore {path}' succeeded on host '{HostName}' but no new domain appeared.")
+            {
+                HostName = HostName,
+            };
+        }
+
+        _log.LogInformation("{Host}: restored {Path} as domain '{Name}' (id {Id}).", HostName, path, restored.Name, restored.Id);
+        return restored;
+    }
+
+    /// <inheritdoc />
+    public Task RenameAsync(string domain, string newName, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(newName);
+        return XlAsync(domain, cancellationToken, "rename", domain, newName);
+    }
+
+    /// <inheritdoc />
+    public Task SetMemoryAsync(string domain, long memoryMB, CancellationToken cancellationToken) =>
+        XlAsync(domain, cancellationToken, "mem-set", domain, Mib(memoryMB));
+
+    /// <inheritdoc />
+    public Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken) =>
+        XlAsync(domain, cancellationToken, "mem-max", domain, Mib(maxMemoryMB));
+
+    /// <inheritdoc />
+    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return XlAsync(domain, cancellationToken, "vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenVCpu>> GetVCpusAsync(string? domain, CancellationToken cancellationToken)
+    {
+        CommandResult r = domain is null
+            ? await XlAsync(null, cancellationToken, "vcpu-list").ConfigureAwait(false)
+            : await XlAsync(domain, cancellationToken, "vcpu-list", domain).ConfigureAwait(false);
+        var list = XlVCpuListParser.Parse(r.StandardOutput);
+        foreach (XenVCpu v in list)
+        {
+            v.HostName = HostName;
+            v.XenHost = Connection;
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc />
+    public Task PinVCpuAsync(string domain, string vcpu, string hardAffinity, string? softAffinity, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vcpu);
+        ArgumentException.ThrowIfNullOrEmpty(hardAffinity);
+        var args = new List<string> { "vcpu-pin", domain, vcpu, hardAffinity };
+        if (!string.IsNullOrEmpty(softAffinity))
+        {
+            args.Add(softAffinity);
+        }
+
+        return RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<XenSchedulerParameters> GetSchedulerParametersAsync(string domain, CancellationToken cancellationToken)
+    {
+        (CommandResult r, string scheduler) = await SchedAsync(domain, null, null, cancellationToken).ConfigureAwait(false);
+        XenSchedulerParameters p = XlSchedParser.Parse(r.StandardOutput, scheduler).FirstOrDefault()
+            ?? throw new XenDomainNotFoundException(domain, HostName);
+        p.HostName = HostName;
+        p.XenHost = Connection;
+        return p;
+    }
+
+    /// <inheritdoc />
+    public async Task SetSchedulerParametersAsync(string domain, int? weight, int? cap, CancellationToken cancellationToken)
+    {
+        if (weight is null && cap is null)
+        {
+            return;
+        }
+
+        await SchedAsync(domain, weight, cap, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenDomainUptime>> GetUptimeAsync(string? domain, CancellationToken cancellationToken)
+    {
+        CommandResult r = domain is null
+            ? await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false)
+            : await XlAsync(domain, cancellationToken, "uptime", domain).ConfigureAwait(false);
+        return XlUptimeParser.Parse(r.StandardOutput);
+    }
+
+    // ---------------------------------------------------------------- devices
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenDisk>> GetDisksAsync(string domain, CancellationToken cancellationToken)
+    {
+        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "block-list", domain);
+        Task<XlDomainDetails?> detailsTask = GetDetailsAsync(domain, cancellationToken);
+        await Task.WhenAll(listTask, detailsTask).ConfigureAwait(false);
+        XlDomainDetails? details = detailsTask.Result;
+        string name = details?.Name is { Length: > 0 } n ? n : domain;
+
+        var disks = new List<XenDisk>();
+        foreach (XlBlockRow row in XlDeviceListParser.ParseBlockList(listTask.Result.StandardOutput))
+        {
+            XlConfigDisk? cfg = details?.Disks.FirstOrDefault(c => c.Vdev is not null && XlVdev.ToNumber(c.Vdev) == row.DeviceNumber);
+            disks.Add(new XenDisk(name, row.Vdev)
+            {
+                DomainId = row.FrontendId,
+                DeviceId = row.DeviceNumber,
+                BackendPath = row.BackendPath,
+                State = row.State,
+                Target = cfg?.Target,
+                Format = cfg?.Format,
+                Access = cfg is null ? null : cfg.ReadWrite ? "rw" : "ro",
+                IsCdRom = cfg?.IsCdRom ?? false,
+                HostName = HostName,
+                XenHost = Connection,
+            });
+        }
+
+        return disks;
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDisk> AttachDiskAsync(string domain, string diskSpec, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(diskSpec);
+        CommandResult before = await XlAsync(domain, cancellationToken, "block-list", domain).ConfigureAwait(false);
+        var had = XlDeviceListParser.ParseBlockList(before.StandardOutput).Select(b => b.DeviceNumber).ToHashSet();
+
+        // xl block-attach takes the disk spec as ONE comma-separated argument.
+        await XlAsync(domain, cancellationToken, "block-attach", domain, diskSpec).ConfigureAwait(false);
+
+        IReadOnlyList<XenDisk> after = await GetDisksAsync(domain, cancellationToken).ConfigureAwait(false);
+        return after.FirstOrDefault(d => d.DeviceId is int id && !had.Contains(id))
+            ?? throw NewDeviceMissing("block-attach", domain, diskSpec);
+    }
+
+    /// <inheritdoc />
+    public Task DetachDiskAsync(string domain, string vdev, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vdev);
+        return XlAsync(domain, cancellationToken, "block-detach", domain, vdev);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(string domain, CancellationToken cancellationToken)
+    {
+        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "network-list", domain);
+        Task<XlDomainDetails?> detailsTask = GetDetailsAsync(domain, cancellationToken);
+        await Task.WhenAll(listTask, detailsTask).ConfigureAwait(false);
+        XlDomainDetails? details = detailsTask.Result;
+        string name = details?.Name is { Length: > 0 } n ? n : domain;
+
+        var nics = new List<XenNetworkAdapter>();
+        foreach (XlNetworkRow row in XlDeviceListParser.ParseNetworkList(listTask.Result.StandardOutput))
+        {
+            XlConfigNic? cfg = details?.Nics.FirstOrDefault(c => c.DevId == row.Index);
+            nics.Add(new XenNetworkAdapter(name, row.Index)
+            {
+                DomainId = details?.DomainId,
+                Mac = row.Mac,
+                Bridge = cfg?.Bridge,
+                Model = cfg?.Model,
+                Ip = cfg?.Ip,
+                State = row.State,
+                BackendPath = row.BackendPath,
+                HostName = HostName,
+                XenHost = Connection,
+            });
+        }
+
+        return nics;
+    }
+
+    /// <inheritdoc />
+    public async Task<XenNetworkAdapter> AttachNetworkAdapterAsync(string domain, string vifSpec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vifSpec);
+
+        // xl network-attach reads each key=value as its own argument; a comma-joined spec would become a
+        // bridge named "xenbr0,mac=..." (fixtures 256 vs 260). A spec xl would refuse fails here, before the host.
+        var args = new List<string> { "network-attach", domain };
+        args.AddRange(XlConfigFacts.NetworkAttachArguments(vifSpec));
+
+        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
+        var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
+        await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+
+        IReadOnlyList<XenNetworkAdapter> after = await GetNetworkAdaptersAsync(domain, cancellationToken).ConfigureAwait(false);
+        return after.Where(n => !had.Contains(n.Index)).OrderByDescending(n => n.Index).FirstOrDefault()
+            ?? throw NewDeviceMissing("network-attach", domain, vifSpec);
+    }
+
+    /// <inheritdoc />
+    public Task DetachNetworkAdapterAsync(string domain, string indexOrMac, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(indexOrMac);
+        return XlAsync(domain, cancellationToken, "network-detach", domain, indexOrMac);
+    }
+
+    // ---------------------------------------------------------------- XenStore
+
+    /// <inheritdoc />
+    public async Task<string> XenStoreReadAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CommandResult r = await RunAsync("xenstore-read", [path], null, null, null, cancellationToken).ConfigureAwait(false);
+        return XenStoreOutput.Value(r.StandardOutput);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> XenStoreListAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CommandResult r = await RunAsync("xenstore-list", [path], null, null, null, cancellationToken).ConfigureAwait(false);
+        return XenStoreOutput.Children(r.StandardOutput);
+    }
+
+    /// <inheritdoc />
+    public Task XenStoreWriteAsync(string path, string value, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(value);
+        return RunAsync("xenstore-write", [path, value], null, null, null, cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- migration
+
+    /// <inheritdoc />
+    public async Task<XenMigrationResult> MigrateAsync(string domain, XenMigrationRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var args = new List<string> { "migrate" };
+        if (request.SshCommand is not null)
+        {
+            args.Add("-s");
+            args.Add(request.SshCommand);
+        }
+
+        if (!string.IsNullOrEmpty(request.ConfigPath))
+        {
+            args.Add("-C");
+            args.Add(request.ConfigPath);
+        }
+
+        if (request.Paused)
+        {
+            args.Add("-p");
+        }
+
+        args.Add(domain);
+        args.Add(request.Destination);
+
+        TimeSpan timeout = request.Timeout ?? _options.MigrationTimeout;
+        _log.LogInformation("{Host}: migrating domain '{Domain}' to '{Destination}'.", HostName, domain, request.Destination);
+        CommandResult r;
+        try
+        {
+            r = await RunXlAsync(domain, args, timeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+        }
+        catch (XenTimeoutException)
+        {
+            // xl was stopped part-way: whether the domain still runs here, there, or nowhere is unknown,
+            // which is what StateUndefined tells the user (check both hosts).
+            _log.LogInformation("{Host}: migration of '{Domain}' did not finish within {Seconds} s; xl was stopped.", HostName, domain, timeout.TotalSeconds);
+            throw new XenMigrationException(
+                Display("xl", args),
+                -1,
+                $"xl migrate did not finish within {timeout.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts.",
+                HostName,
+                domain,
+                stateUndefined: true);
+        }
+
+        // The transport returns output when xl ends, so progress is reported afterwards, line by line.
+        if (progress is not null)
+        {
+            foreach (string line in XlListParser.SplitLines(r.StandardError).Where(l => l.Trim().Length > 0))
+            {
+                progress.Report(line);
+            }
+        }
+
+        if (r.ExitCode != 0)
+        {
+            throw XlErrorClassifier.Classify(Display("xl", args), r.ExitCode, r.StandardError, HostName, domain);
+        }
+
+        _log.LogInformation("{Host}: domain '{Domain}' migrated to '{Destination}' in {Seconds:0.0} s.", HostName, domain, request.Destination, r.Duration.TotalSeconds);
+        return new XenMigrationResult(domain, HostName, request.Destination)
+        {
+            Duration = r.Duration,
+            Log = r.StandardError,
+            HostName = HostName,
+            XenHost = Connection,
+        };
+    }
+
+    // ---------------------------------------------------------------- files on the host
+
+    /// <inheritdoc />
+    public async Task<bool> FileExistsAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CommandResult r = await ShAsync("exists", XlHostScripts.Exists, [path], null, null, cancellationToken).ConfigureAwait(false);
+        return r.StandardOutput.Trim() == "yes";
+    }
+
+    /// <inheritdoc />
+    public async Task<string> ReadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CommandResult r = await ShAsync("read-file", XlHostScripts.Read, [path], null, null, cancellationToken, throwOnError: false).ConfigureAwait(false);
+        if (r.ExitCode == 0)
+        {
+            return r.StandardOutput;
+        }
+
+        if (r.StandardError.Contains("No such file or directory", StringComparison.Ordinal))
+        {
+            throw new XenOperationException("HostFileNotFound", XenErrorCategory.ObjectNotFound, $"File '{path}' was not found on host '{HostName}': {r.StandardError.Trim()}")
+            {
+                HostName = HostName,
+            };
+        }
+
+        throw new XlCommandException(ShDisplay("read-file", [path]), r.ExitCode, r.StandardError, HostName);
+    }
+
+    /// <inheritdoc />
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(content);
+        return ShAsync("write-file", XlHostScripts.AtomicWrite, [path], content, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteFileAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ShAsync("delete-file", XlHostScripts.Delete, [path], null, null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenHostFileEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CommandResult r = await ShAsync("list-folder", XlHostScripts.ListDirectory, [path], null, null, cancellationToken).ConfigureAwait(false);
+        return XlHostScripts.ParseDirectory(r.StandardOutput);
+    }
+
+    /// <inheritdoc />
+    public Task CreateSymbolicLinkAsync(string linkPath, string targetPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(linkPath);
+        ArgumentException.ThrowIfNullOrEmpty(targetPath);
+        return ShAsync("symlink", XlHostScripts.Symlink, [linkPath, targetPath], null, null, cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private sealed record KnownConfig(string Name, XlHostScripts.ConfigFile File, XlConfigFacts? Facts, bool AutoStart);
+
+    private List<KnownConfig> ReadConfigs(IReadOnlyList<XlHostScripts.ConfigFile> configs, IReadOnlyList<XlHostScripts.AutoEntry> auto)
+    {
+        var autoPaths = new HashSet<string>(auto.SelectMany(a => new[] { a.RealPath, a.Path }), StringComparer.Ordinal);
+        var autoNames = new HashSet<string>(auto.Select(a => FileName(a.Path)), StringComparer.Ordinal);
+        var known = new List<KnownConfig>();
+        foreach (XlHostScripts.ConfigFile file in configs)
+        {
+            XlConfigFacts? facts = null;
+            try
+            {
+                facts = XlConfigFacts.Read(file.Content, file.Path);
+            }
+            catch (XenConfigException ex)
+            {
+                _log.LogWarning("{Host}: {Path} does not parse ({Reason}); listing it under its file name.", HostName, file.Path, ex.Message);
+            }
+
+            string name = facts?.Name ?? StripCfg(FileName(file.Path));
+            bool autoStart = autoPaths.Contains(file.RealPath) || autoPaths.Contains(file.Path) || autoNames.Contains(FileName(file.Path));
+            known.Add(new KnownConfig(name, file, facts, autoStart));
+        }
+
+        return known;
+    }
+
+    private XenDomain FromRow(XlListRow row, XlDomainDetails? detail) => new(row.Name)
+    {
+        Id = row.Id,
+        Uuid = row.Uuid ?? detail?.Uuid,
+        State = row.State,
+        XlState = row.XlState,
+        ShutdownReason = row.ShutdownReason,
+        Type = detail?.Type,
+        MemoryMB = row.MemoryMB,
+        MaxMemoryMB = detail?.MaxMemoryKiB / 1024,
+        VCpu = row.VCpus,
+        MaxVCpu = detail?.MaxVCpus,
+        CpuTime = row.CpuTime,
+        HostName = HostName,
+        XenHost = Connection,
+    };
+
+    private XenDomain FromConfig(KnownConfig cfg) => new(cfg.Name)
+    {
+        Id = null,
+        Uuid = cfg.Facts?.Uuid,
+        State = XenDomainState.Off,
+        XlState = string.Empty,
+        Type = cfg.Facts?.Type,
+        MemoryMB = cfg.Facts?.MemoryMB ?? 0,
+        MaxMemoryMB = cfg.Facts?.MaxMemoryMB,
+        VCpu = cfg.Facts?.VCpus ?? 0,
+        MaxVCpu = cfg.Facts?.MaxVCpus,
+        CpuTime = TimeSpan.Zero,
+        Uptime = null,
+        ConfigPath = cfg.File.Path,
+        AutoStart = cfg.AutoStart,
+        HostName = HostName,
+        XenHost = Connection,
+    };
+
+    private static XenDomain? Find(IReadOnlyList<XenDomain> all, string domain)
+    {
+        XenDomain? byName = all.FirstOrDefault(d => string.Equals(d.Name, domain, StringComparison.Ordinal));
+        if (byName is not null)
+        {
+            return byName;
+        }
+
+        if (int.TryParse(domain, NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+        {
+            return all.FirstOrDefault(d => d.Id == id);
+        }
+
+        return Guid.TryParse(domain, out Guid uuid) ? all.FirstOrDefault(d => d.Uuid == uuid) : null;
+    }
+
+    private async Task<IReadOnlyList<XenDomainUptime>?> TryGetUptimesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            CommandResult r = await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false);
+            return XlUptimeParser.Parse(r.StandardOutput);
+        }
+        catch (XlCommandException ex)
+        {
+            // Uptime is a nicety of the listing; a domain vanishing mid-call must not fail it.
+            _log.LogInformation("{Host}: 'xl uptime' failed, listing without uptimes: {Message}", HostName, ex.Message);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            _log.LogInformation("{Host}: 'xl uptime' output not understood, listing without uptimes: {Message}", HostName, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task<XlDomainDetails?> GetDetailsAsync(string domain, CancellationToken cancellationToken)
+    {
+        CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", domain).ConfigureAwait(false);
+        return XlLongListParser.Parse(r.StandardOutput, HostName).FirstOrDefault();
+    }
+
+    private async Task CreateCoreAsync(string file, string name, bool paused, bool textGiven, CancellationToken cancellationToken)
+    {
+        string[] args = paused ? ["create", "-p", file] : ["create", file];
+        try
+        {
+            await RunXlAsync(name, args, _options.LifecycleTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XenConfigException ex) when (textGiven)
+        {
+            throw new XenConfigException(ex.Reason, null, ex.Line, ex.Column) { HostName = HostName, Domain = name };
+        }
+
+        _log.LogInformation("{Host}: created domain '{Name}'{Paused}.", HostName, name, paused ? " (paused)" : string.Empty);
+    }
+
+    private async Task StopAsync(string verb, string operation, string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (!wait)
+        {
+            await XlAsync(domain, cancellationToken, verb, domain).ConfigureAwait(false);
+            return;
+        }
+
+        // xl's own -w waits for the domain to go; the transport's timeout kills xl when it takes too long.
+        TimeSpan limit = timeout ?? _options.LifecycleTimeout;
+        try
+        {
+            await RunXlAsync(domain, [verb, "-w", domain], limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XenTimeoutException)
+        {
+            _log.LogInformation("{Host}: '{Verb} -w {Domain}' did not finish within {Seconds} s.", HostName, verb, domain, limit.TotalSeconds);
+            throw new XenTimeoutException(operation, limit, HostName, domain);
+        }
+    }
+
+    private async Task<(CommandResult Result, string Scheduler)> SchedAsync(string domain, int? weight, int? cap, CancellationToken cancellationToken)
+    {
+        string scheduler = await HostSchedulerAsync(cancellationToken).ConfigureAwait(false);
+        for (int attempt = 0; ; attempt++)
+        {
+            if (scheduler is not ("credit" or "credit2"))
+            {
+                throw new XenOperationException(
+                    "SchedulerNotSupported",
+                    XenErrorCategory.InvalidOperation,
+                    $"Domain '{domain}' on host '{HostName}' runs under the '{scheduler}' scheduler; XenPS sets weight and cap for credit and credit2 only.")
+                {
+                    HostName = HostName,
+                    Domain = domain,
+                };
+            }
+
+            var args = new List<string> { "sched-" + scheduler, "-d", domain };
+            if (weight is int w)
+            {
+                args.Add("-w");
+                args.Add(w.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (cap is int c)
+            {
+                args.Add("-c");
+                args.Add(c.ToString(CultureInfo.InvariantCulture));
+            }
+
+            CommandResult r = await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            if (r.ExitCode == 0)
+            {
+                return (r, scheduler);
+            }
+
+            // A domain in a cpupool with another scheduler: xl names it (fixture 281).
+            string? actual = XlSchedParser.ActualScheduler(r.StandardError);
+            if (attempt == 0 && actual is not null && actual != scheduler)
+            {
+                _log.LogInformation("{Host}: domain '{Domain}' runs under '{Actual}', not the host's '{Scheduler}'.", HostName, domain, actual, scheduler);
+                scheduler = actual;
+                continue;
+            }
+
+            throw XlErrorClassifier.Classify(Display("xl", args), r.ExitCode, r.StandardError, HostName, domain);
+        }
+    }
+
+    private async Task<string> HostSchedulerAsync(CancellationToken cancellationToken)
+    {
+        if (_hostScheduler is { } known)
+        {
+            return known;
+        }
+
+        CommandResult r = await XlAsync(null, cancellationToken, "info", "xen_scheduler").ConfigureAwait(false);
+        string s = r.StandardOutput.Trim();
+        if (s.Length > 0)
+        {
+            _hostScheduler = s;
+        }
+
+        return s;
+    }
+
+    private static string NameOf(XlConfigFacts facts) =>
+        facts.Name ?? throw new XenOperationException("ConfigNameMissing", XenErrorCategory.InvalidData, "The domain config sets no 'name'; xl needs one to create a domain.");
+
+    private string TempConfigPath() =>
+        _options.TemporaryDirectory.TrimEnd('/') + "/xenps-" + Guid.NewGuid().ToString("N") + ".cfg";
+
+    private async Task DeleteQuietlyAsync(string path)
+    {
+        // Cleanup runs even when the caller's token was cancelled, but bounded.
+        using var cts = new CancellationTokenSource(_options.CommandTimeout);
+        try
+        {
+            await DeleteFileAsync(path, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is XenException or OperationCanceledException)
+        {
+            _log.LogWarning("{Host}: could not delete temporary file {Path}: {Message}", HostName, path, ex.Message);
+        }
+    }
+
+    private XenOperationException NewDeviceMissing(string command, string domain, string spec) =>
+        new("DeviceNotFoundAfterAttach", XenErrorCategory.InvalidResult, $"'xl {command} {domain} {spec}' succeeded on host '{HostName}' but no new device appeared.")
+        {
+            HostName = HostName,
+            Domain = domain,
+        };
+
+    private static string Mib(long mb)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(mb);
+
+        // Always a unit: a bare number is KiB to xl.
+        return mb.ToString(CultureInfo.InvariantCulture) + "m";
+    }
+
+    private static string FileName(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return slash >= 0 ? path[(slash + 1)..] : path;
+    }
+
+    private static string StripCfg(string name) => name.EndsWith(".cfg", StringComparison.Ordinal) ? name[..^4] : name;
+
+    private Task<CommandResult> XlAsync(string? domain, CancellationToken cancellationToken, params string[] args) =>
+        RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken);
+
+    private Task<CommandResult> RunXlAsync(string? domain, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, bool throwOnError = true) =>
+        RunAsync("xl", args, domain, null, timeout, cancellationToken, throwOnError);
+
+    private Task<CommandResult> ShAsync(string scriptName, string script, IReadOnlyList<string> args, string? stdin, string? domain, CancellationToken cancellationToken, bool throwOnError = true)
+    {
+        var argv = new List<string>(args.Count + 3) { "-c", script, "sh" };
+        argv.AddRange(args);
+        return RunAsync("sh", argv, domain, stdin, _options.CommandTimeout, cancellationToken, throwOnError, ShDisplay(scriptName, args));
+    }
+
+    private static string ShDisplay(string scriptName, IReadOnlyList<string> args) =>
+        Display("sh", new[] { "-c", "<xenps:" + scriptName + ">", "sh" }.Concat(args).ToArray());
+
+    private static string Display(string program, IReadOnlyList<string> args) => new CommandRequest(program, args).DisplayText;
+
+    private async Task<CommandResult> RunAsync(
+        string program,
+        IReadOnlyList<string> args,
+        string? domain,
+        string? stdin,
+        TimeSpan? timeout,
+        CancellationToken cancellationToken,
+        bool throwOnError = true,
+        string? display = null)
+    {
+        var request = new CommandRequest(program, args)
+        {
+            StandardInput = stdin,
+            Timeout = timeout ?? _options.CommandTimeout,
+        };
+        string shown = display ?? request.DisplayText;
+        CommandResult result;
+        try
+        {
+            result = await _transport.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is XenException or OperationCanceledException)
+        {
+            _log.LogDebug("{Host}: {Command} did not complete: {Error}", HostName, shown, ex.Message);
+            throw;
+        }
+
+        _log.LogDebug("{Host}: {Command} exited {ExitCode} in {Milliseconds:0} ms", HostName, shown, result.ExitCode, result.Duration.TotalMilliseconds);
+        if (result.ExitCode != 0)
+        {
+            if (throwOnError)
+            {
+                throw XlErrorClassifier.Classify(shown, result.ExitCode, result.StandardError, HostName, domain);
+            }
+        }
+        else if (XlErrorClassifier.ReportsError(result.StandardError))
+        {
+            _log.LogWarning("{Host}: {Command} exited 0 but reported: {Stderr}", HostName, shown, result.StandardError.Trim());
+        }
+
+        return result;
+    }
+}

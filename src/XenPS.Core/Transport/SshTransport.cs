@@ -1,0 +1,275 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace XenPS.Transport;
+
+/// <summary>
+/// Runs programs on a Xen host through the system OpenSSH client (<c>ssh</c>), so that the user's
+/// keys, agent, <c>~/.ssh/config</c> and known_hosts apply as they do for ssh itself.
+/// </summary>
+/// <remarks>
+/// <para>
+/// ssh runs non-interactively (<c>BatchMode=yes</c>) with a <c>ConnectTimeout</c>. Host-key checking is
+/// left to the user's OpenSSH configuration; XenPS never turns it off (<see cref="SshTransportOptions.ExtraOptions"/> can).
+/// Commands share one connection (<c>ControlMaster=auto</c>, <c>ControlPersist</c>) through a control socket
+/// in a private per-user folder; <see cref="DisposeAsync"/> closes it (<c>ssh -O exit</c>).
+/// </para>
+/// <para>
+/// ssh hands the remote command to the remote user's login shell as one string, so every word of it,
+/// the program included, is POSIX single-quoted (<see cref="PosixShell.Join"/>); the login shell must be a
+/// POSIX shell (sh, bash, dash, ash), as it is for root on a Dom0.
+/// </para>
+/// <para>
+/// ssh exits 255 when it fails itself; its message on stderr makes that a <see cref="XenHostUnreachableException"/>
+/// or a <see cref="XenAuthenticationException"/>. A remote program may exit 255 too (<c>xl create</c> does):
+/// without such a message that is a normal <see cref="CommandResult"/>.
+/// </para>
+/// </remarks>
+public sealed class SshTransport : IXenTransport
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly SshTransportOptions _options;
+    private readonly ILogger _logger;
+    private readonly ProcessRunner _runner;
+    private readonly object _gate = new();
+    private string? _controlPath;
+    private bool _controlPathChosen;
+    private bool _disposed;
+
+    /// <summary>Creates the transport. Nothing connects until the first command.</summary>
+    /// <param name="options">The host and how to reach it.</param>
+    /// <param name="logger">Receives every command at Debug and decisions at Information; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">An option is invalid (empty host, NUL, a bad port or timeout).</exception>
+    public SshTransport(SshTransportOptions options, ILogger<SshTransport>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Host, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.SshProgram, nameof(options));
+        PosixShell.EnsureNoNul(options.Host, nameof(options));
+        if (options.User is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(options.User, nameof(options));
+            PosixShell.EnsureNoNul(options.User, nameof(options));
+        }
+
+        if (options.IdentityFile is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(options.IdentityFile, nameof(options));
+            PosixShell.EnsureNoNul(options.IdentityFile, nameof(options));
+        }
+
+        if (options.Port is int port && (port < 1 || port > 65535))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), port, "The ssh port must be between 1 and 65535.");
+        }
+
+        ArgumentNullException.ThrowIfNull(options.ExtraOptions, nameof(options));
+        foreach (string option in options.ExtraOptions)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(option, nameof(options));
+            PosixShell.EnsureNoNul(option, nameof(options));
+        }
+
+        if (options.ConnectTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ConnectTimeout, "ConnectTimeout must be at least 1 second.");
+        }
+
+        if (options.ControlPersist < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ControlPersist, "ControlPersist must be at least 1 second.");
+        }
+
+        TransportValidation.EnsureTimeout(options.DefaultTimeout, nameof(options));
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger<SshTransport>.Instance;
+        _runner = new ProcessRunner(_logger, options.Host);
+    }
+
+    /// <inheritdoc />
+    public string HostName => _options.DisplayName ?? _options.Host;
+
+    /// <summary>The timeout of requests that set none.</summary>
+    public TimeSpan DefaultTimeout => _options.DefaultTimeout;
+
+    /// <inheritdoc />
+    /// <exception cref="XenOperationException">The ssh client is not installed, or the remote shell did not find the program (<c>CommandNotFound</c>).</exception>
+    /// <exception cref="ArgumentException">The program or an argument contains NUL.</exception>
+    public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TransportValidation.EnsureRequest(request);
+        IReadOnlyList<string> arguments = BuildArguments(request);
+        _logger.LogTrace("{Host}: ssh argv: {Argv}", HostName, string.Join(' ', arguments.Select(PosixShell.Quote)));
+
+        CommandResult result = await _runner.RunAsync(
+            _options.SshProgram,
+            arguments,
+            request.StandardInput,
+            request.Timeout ?? _options.DefaultTimeout,
+            request.DisplayText,
+            $"The ssh client '{_options.SshProgram}' was not found on this machine; it is needed to reach host '{HostName}'.",
+            cancellationToken).ConfigureAwait(false);
+
+        switch (SshErrors.Classify(result.ExitCode, result.StandardError))
+        {
+            case SshFailureKind.Authentication:
+                _logger.LogInformation("{Host}: ssh refused authentication: {Message}", HostName, result.StandardError.Trim());
+                throw new XenAuthenticationException(HostName, result.StandardError.Trim());
+            case SshFailureKind.Unreachable:
+                _logger.LogInformation("{Host}: ssh could not reach the host: {Message}", HostName, result.StandardError.Trim());
+                throw new XenHostUnreachableException(HostName, result.StandardError.Trim());
+            default:
+                if (SshErrors.IsRemoteCommandNotFound(result.ExitCode, result.StandardError, request.Program))
+                {
+                    _logger.LogInformation("{Host}: the remote shell did not find '{Program}': {Message}", HostName, request.Program, result.StandardError.Trim());
+                    throw new XenOperationException(
+                        "CommandNotFound",
+                        XenErrorCategory.ObjectNotFound,
+                        $"The program '{request.Program}' was not found on host '{HostName}' (is it installed and on the remote PATH?): {result.StandardError.Trim()}")
+                    {
+                        HostName = HostName,
+                    };
+                }
+
+                return result;
+        }
+    }
+
+    /// <summary>Closes the shared connection (<c>ssh -O exit</c>), best effort.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        string? controlPath;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            controlPath = _controlPath;
+        }
+
+        if (controlPath is null)
+        {
+            return;
+        }
+
+        var arguments = new List<string>();
+        AddConnectionOptions(arguments, controlPath);
+        arguments.Add("-O");
+        arguments.Add("exit");
+        arguments.Add("--");
+        arguments.Add(_options.Host);
+        try
+        {
+            CommandResult result = await _runner.RunAsync(
+                _options.SshProgram,
+                arguments,
+                null,
+                ExitTimeout,
+                "ssh -O exit",
+                $"The ssh client '{_options.SshProgram}' was not found.",
+                CancellationToken.None).ConfigureAwait(false);
+            if (result.ExitCode == 0)
+            {
+                _logger.LogInformation("{Host}: closed the shared ssh connection", HostName);
+            }
+            else
+            {
+                // Usually: no master was running (it had already exited after ControlPersist).
+                _logger.LogDebug("{Host}: ssh -O exit: {Message}", HostName, result.StandardError.Trim());
+            }
+        }
+        catch (Exception ex) when (ex is XenException or IOException or InvalidOperationException)
+        {
+            _logger.LogWarning("{Host}: could not close the shared ssh connection: {Message}", HostName, ex.Message);
+        }
+    }
+
+    /// <summary>The ssh argument vector for <paramref name="request"/>: options, <c>--</c>, the host, then the quoted remote command as one word.</summary>
+    internal IReadOnlyList<string> BuildArguments(CommandRequest request)
+    {
+        var arguments = new List<string>();
+        AddConnectionOptions(arguments, GetControlPath());
+        arguments.Add("--");
+        arguments.Add(_options.Host);
+        arguments.Add(PosixShell.Join([request.Program, .. request.Arguments]));
+        return arguments;
+    }
+
+    private void AddConnectionOptions(List<string> arguments, string? controlPath)
+    {
+        // ssh keeps the first value it gets for an option, so the caller's options go first.
+        foreach (string option in _options.ExtraOptions)
+        {
+            arguments.Add("-o");
+            arguments.Add(option);
+        }
+
+        arguments.Add("-o");
+        arguments.Add("BatchMode=yes");
+        arguments.Add("-o");
+        arguments.Add("ConnectTimeout=" + WholeSeconds(_options.ConnectTimeout));
+        if (controlPath is not null)
+        {
+            arguments.Add("-o");
+            arguments.Add("ControlMaster=auto");
+            arguments.Add("-o");
+            arguments.Add("ControlPath=" + controlPath);
+            arguments.Add("-o");
+            arguments.Add("ControlPersist=" + WholeSeconds(_options.ControlPersist));
+        }
+
+        if (_options.IdentityFile is not null)
+        {
+            arguments.Add("-i");
+            arguments.Add(_options.IdentityFile);
+            arguments.Add("-o");
+            arguments.Add("IdentitiesOnly=yes");
+        }
+
+        if (_options.Port is int port)
+        {
+            arguments.Add("-p");
+            arguments.Add(port.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (_options.User is not null)
+        {
+            arguments.Add("-l");
+            arguments.Add(_options.User);
+        }
+    }
+
+    /// <summary>The control socket path (<c>&lt;dir&gt;/%C</c>), or <see langword="null"/> where ssh cannot multiplex (Windows).</summary>
+    private string? GetControlPath()
+    {
+        lock (_gate)
+        {
+            if (!_controlPathChosen)
+            {
+                _controlPathChosen = true;
+                if (!OperatingSystem.IsWindows())
+                {
+                    string directory = SshControlDirectory.Prepare(_options.ControlDirectory, out string? reason);
+                    if (reason is not null)
+                    {
+                        _logger.LogInformation("{Host}: ssh control sockets go to '{Directory}' because {Reason}", HostName, directory, reason);
+                    }
+
+                    // %C: a hash of local host, remote host, port and user; short and unique per destination.
+                    _controlPath = directory + "/%C";
+                }
+            }
+
+            return _controlPath;
+        }
+    }
+
+    private static string WholeSeconds(TimeSpan value) =>
+        ((long)Math.Ceiling(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}

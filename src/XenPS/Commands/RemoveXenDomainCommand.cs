@@ -1,0 +1,26 @@
+using System.Management.Automation;
+using XenPS.Operations;
+
+namespace XenPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Removes Xen domains: deletes the config file and autostart link; with -Force destroys a running domain first.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveXenDomainCommand : XenBulkDomainCmdlet
+{
+    /// <summary>Destroy a running domain before removing it (without it, a running domain is an error). Does not suppress confirmation.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc />
+    protected override string ActionPhrase => ActionText.Phrase(DomainAction.Remove, Force);
+
+    /// <inheritdoc />
+    protected override async Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken)
+    {
+        await Lifecycle.RemoveAsync(target, Force, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+}

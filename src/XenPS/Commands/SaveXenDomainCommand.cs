@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using XenPS.Operations;
+
+namespace XenPS.Commands;
+
+/// <summary>
+/// <para type="synopsis">Saves Xen domains' memory to a file on the host (xl save); the domain is destroyed unless -KeepRunning or -LeavePaused.</para>
+/// </summary>
+[Cmdlet(VerbsData.Save, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(XenDomain))]
+public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
+{
+    /// <summary>
+    /// The save file on the Xen host. When it is an existing folder (or ends with '/'), each domain is
+    /// saved to '&lt;folder&gt;/&lt;name&gt;.save', so many domains can be saved in one pipeline.
+    /// </summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>Keep the domain running after saving (xl save -c): a checkpoint.</summary>
+    [Parameter]
+    public SwitchParameter KeepRunning { get; set; }
+
+    /// <summary>Leave the domain paused after saving (xl save -p).</summary>
+    [Parameter]
+    public SwitchParameter LeavePaused { get; set; }
+
+    private XenSaveMode Mode => KeepRunning ? XenSaveMode.KeepRunning : LeavePaused ? XenSaveMode.LeavePaused : XenSaveMode.Destroy;
+
+    /// <inheritdoc />
+    protected override string ActionPhrase => $"Save to '{Path}'" + (Mode switch
+    {
+        XenSaveMode.KeepRunning => " and keep running",
+        XenSaveMode.LeavePaused => " and leave paused",
+        _ => " and destroy",
+    });
+
+    /// <inheritdoc />
+    protected override void ValidateInvocation()
+    {
+        if (KeepRunning && LeavePaused)
+        {
+            ThrowXenError(new XenOperationException("ConflictingSwitches", XenErrorCategory.InvalidArgument, "Use -KeepRunning or -LeavePaused, not both."), null);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken)
+    {
+        string path = await SavePaths.ResolveAsync(target, Path, cancellationToken).ConfigureAwait(false);
+        return await Lifecycle.SaveAsync(target, path, Mode, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Management.Automation;
+using XenPS.Errors;
+using XenPS.Operations;
+
+namespace XenPS.Commands;
+
+/// <summary>
+/// The base of cmdlets that do work per domain: resolve targets, ShouldProcess each on the pipeline
+/// thread, run the approved ones through a throttled <see cref="BulkExecutor{TItem}"/>, and write
+/// results, errors and progress on the pipeline thread as they complete.
+/// </summary>
+public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
+{
+    private BulkExecutor<DomainTarget>? _bulk;
+    private readonly int _activityId = Environment.TickCount & 0x3fffffff;
+
+    /// <summary>Whether results are written to the pipeline.</summary>
+    protected virtual bool WriteResults => true;
+
+    /// <summary>The work for one domain; its result is written when <see cref="WriteResults"/>.</summary>
+    protected abstract Task<object?> WorkAsync(DomainTarget target, CancellationToken cancellationToken);
+
+    /// <summary>How many domains are worked on at once. Default 1 unless the cmdlet allows more.</summary>
+    protected virtual int Throttle => 1;
+
+    /// <summary>The action's verb phrase for ShouldProcess, e.g. "Shut down".</summary>
+    protected abstract string ActionPhrase { get; }
+
+    /// <summary>The activity shown by Write-Progress.</summary>
+    protected virtual string ProgressActivity => ActionPhrase + " Xen domains";
+
+    /// <summary>Checks of the invocation that make it invalid (terminating), before any target is touched.</summary>
+    protected virtual void ValidateInvocation()
+    {
+    }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        ValidateInvocation();
+        _bulk = new BulkExecutor<DomainTarget>(Throttle, CancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (DomainTarget t in ResolveTargets())
+        {
+            if (ShouldProcess(ActionText.DomainTarget(t.Domain.Name, t.Host.Name), ActionPhrase))
+            {
+                using (LogScope())
+                {
+                    _bulk!.Submit(t, WorkAsync);
+                }
+            }
+        }
+
+        Drain(wait: Throttle == 1);
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        Drain(wait: true);
+        if (_bulk is { Submitted: > 1 })
+        {
+            WriteProgress(new ProgressRecord(_activityId, ProgressActivity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        base.EndProcessing();
+    }
+
+    private void Drain(bool wait)
+    {
+        if (_bulk is null)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            FlushLog();
+            BulkOutcome<DomainTarget>? o = wait ? _bulk.TakeNext(TimeSpan.FromMilliseconds(100)) : _bulk.TakeCompleted().FirstOrDefault();
+            if (o is null)
+            {
+                if (!wait || _bulk.AllDelivered)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            Write(o);
+            if (!wait)
+            {
+                foreach (BulkOutcome<DomainTarget> more in _bulk.TakeCompleted())
+                {
+                    Write(more);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private void Write(BulkOutcome<DomainTarget> o)
+    {
+        FlushLog();
+        if (_bulk!.Submitted > 1)
+        {
+            int pct = (int)(100.0 * _bulk.Completed / Math.Max(1, _bulk.Submitted));
+            WriteProgress(new ProgressRecord(_activityId, ProgressActivity, $"{_bulk.Completed} of {_bulk.Submitted} done") { PercentComplete = Math.Min(100, pct) });
+        }
+
+        if (o.Error is { } err)
+        {
+            if (err is OperationCanceledException && CancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            WriteXenError(err, o.Item.Domain);
+        }
+        else if (WriteResults && o.Result is not null)
+        {
+            WriteObject(o.Result);
+        }
+    }
+}
+
+/// <summary>The base of the lifecycle verbs: they emit nothing unless <c>-PassThru</c>.</summary>
+public abstract class XenDomainActionCmdlet : XenDomainWorkCmdlet
+{
+    /// <summary>Write the domain (as it is afterwards) to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected sealed override bool WriteResults => PassThru;
+
+    /// <summary>The work for one domain; returns the domain as it is afterwards, or null when it is gone.</summary>
+    protected abstract Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    protected sealed override async Task<object?> WorkAsync(DomainTarget target, CancellationToken cancellationToken) =>
+        await ActAsync(target, cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>The lifecycle verbs that work on many domains at once: <c>-ThrottleLimit</c>.</summary>
+public abstract class XenBulkDomainCmdlet : XenDomainActionCmdlet
+{
+    /// <summary>How many domains are worked on at once (default 5). Results and errors are still written on the pipeline thread, as they complete.</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 5;
+
+    /// <inheritdoc />
+    protected override int Throttle => ThrottleLimit;
+}

@@ -1,0 +1,76 @@
+using System.Management.Automation;
+using XenPS.Operations;
+
+namespace XenPS.Commands;
+
+/// <summary>The base of cmdlets that act on Xen hosts: <c>-XenHost</c> (by property name, so objects act on the host they came from), or the session's default connection.</summary>
+public abstract class XenHostCmdlet : XenCmdlet
+{
+    /// <summary>
+    /// The hosts to act on (connections from <c>Connect-XenHost</c>, or their names). Several hosts fan
+    /// out. Default: the session's default connection; on a Dom0 with no connection, this host.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [XenHostTransformation]
+    [ArgumentCompleter(typeof(XenHostNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public XenHostConnection[]? XenHost { get; set; }
+
+    /// <summary>The session of this runspace.</summary>
+    protected static XenSession Session => XenSessions.Current;
+
+    /// <summary>The hosts to act on; a terminating error when there is none.</summary>
+    protected IReadOnlyList<XenHostConnection> ResolveHosts()
+    {
+        try
+        {
+            return Session.Resolve(XenHost, new Dom0Probe(), () => XenConnectionFactory.Local(new LocalConnectionOptions(), LoggerFactory));
+        }
+        catch (XenOperationException ex)
+        {
+            ThrowXenError(ex, null);
+            throw; // not reached: ThrowTerminatingError throws
+        }
+    }
+}
+
+/// <summary>Turns connection names given to <c>-XenHost</c> into the session's connections.</summary>
+public sealed class XenHostTransformationAttribute : ArgumentTransformationAttribute
+{
+    /// <inheritdoc />
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        var result = new List<XenHostConnection>();
+        foreach (object? item in LanguagePrimitives.GetEnumerable(inputData) ?? new[] { inputData })
+        {
+            object? o = item is PSObject pso ? pso.BaseObject : item;
+            switch (o)
+            {
+                case XenHostConnection c:
+                    result.Add(c);
+                    break;
+                case string name:
+                    IReadOnlyList<XenHostConnection> found = XenSessions.Current.Find(name);
+                    if (found.Count == 0)
+                    {
+                        throw new ArgumentTransformationMetadataException($"No open connection is named '{name}'. Connect to it first with Connect-XenHost (tab completion lists the open connections).");
+                    }
+
+                    result.AddRange(found);
+                    break;
+                default:
+                    return inputData;
+            }
+        }
+
+        return result.ToArray();
+    }
+}
+
+/// <summary>Completes <c>-XenHost</c> with the names of this runspace's connections.</summary>
+public sealed class XenHostNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters) =>
+        Completion.Complete(XenSessions.Current.Connections.Select(c => c.Name), wordToComplete, "Xen host");
+}
