@@ -105,6 +105,8 @@ async function main() {
     const files = explicit.length
         ? explicit.map((f) => ({ abs: path.resolve(f), display: path.relative(process.cwd(), path.resolve(f)) || f }))
         : repositoryFiles();
+    // The repository always has PowerShell files (XenPS.psd1 at least): finding none means the listing broke.
+    if (files.length === 0) fail(`found no PowerShell files under ${repoRoot}`);
 
     const require = createRequire(import.meta.url);
     let wasmPath;
