@@ -3,7 +3,7 @@
 # Imports the module the build laid out at out/XenPS (dotnet build XenPS.sln -c Release, or ./build.ps1),
 # never an installed XenPS, and fails clearly when it has not been built.
 
-Set-StrictMode -Version Latest
+# No Set-StrictMode here: it would leak into every test file that dot-sources this one.
 
 # $PSScriptRoot is this file's folder (tests/Pester) even when dot-sourced from a subfolder.
 $script:XenPSRepoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
