@@ -11,16 +11,23 @@
     RequiredAssemblies   = @('XenPS.Loader.dll')
     FormatsToProcess     = @('XenPS.Format.ps1xml')
     CmdletsToExport      = @(
+        'ConvertFrom-XenConfig'
+        'ConvertTo-XenConfig'
         'Get-XenDomain'
+        'New-XenDomain'
         'Remove-XenDomain'
+        'Rename-XenDomain'
         'Restart-XenDomain'
         'Restore-XenDomain'
         'Resume-XenDomain'
         'Save-XenDomain'
+        'Set-XenDomain'
         'Start-XenDomain'
         'Stop-XenDomain'
         'Suspend-XenDomain'
         'Wait-XenDomain'
+        'Get-XenDomainConfig'
+        'Test-XenDomainConfig'
         'Connect-XenHost'
         'Disconnect-XenHost'
         'Get-XenHost'

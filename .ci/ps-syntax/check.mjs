@@ -15,6 +15,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { Language, Parser } from 'web-tree-sitter';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -104,6 +105,8 @@ async function main() {
     const files = explicit.length
         ? explicit.map((f) => ({ abs: path.resolve(f), display: path.relative(process.cwd(), path.resolve(f)) || f }))
         : repositoryFiles();
+    // The repository always has PowerShell files (XenPS.psd1 at least): finding none means the listing broke.
+    if (files.length === 0) fail(`found no PowerShell files under ${repoRoot}`);
 
     const require = createRequire(import.meta.url);
     let wasmPath;
@@ -114,6 +117,10 @@ async function main() {
     }
     if (!existsSync(wasmPath)) fail(`grammar not found at ${wasmPath}`);
 
+    // The grammar is a 1 MB wasm module. By default V8 re-compiles it with its optimizing tier in the
+    // background and the process then spends 20-60 s of CPU before it can exit; the baseline compiler
+    // (Liftoff) alone parses this repository in well under a second. Must be set before the wasm loads.
+    v8.setFlagsFromString('--liftoff-only');
     await Parser.init();
     const language = await Language.load(readFileSync(wasmPath));
     const parser = new Parser();

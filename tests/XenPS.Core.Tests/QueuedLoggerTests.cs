@@ -52,3 +52,52 @@ public sealed class QueuedLoggerTests
     [InlineData(LogLevel.None, PowerShellStream.None)]
     public void Levels_map_to_streams(LogLevel level, PowerShellStream stream) => Assert.Equal(stream, LogStreamMap.For(level));
 }
+
+public sealed class AmbientLogTests
+{
+    [Fact]
+    public async Task Messages_go_to_the_sink_of_the_flow_that_logged_them_even_from_tasks_started_inside_the_scope()
+    {
+        var logger = AmbientLog.Factory.CreateLogger("XenPS.Toolstack");
+        using var a = new QueuedLoggerProvider();
+        using var b = new QueuedLoggerProvider();
+        Task ta, tb;
+        using (AmbientLog.Use(a))
+        {
+            ta = Task.Run(async () =>
+            {
+                await Task.Yield();
+                logger.LogDebug("from a");
+            });
+        }
+
+        using (AmbientLog.Use(b))
+        {
+            tb = Task.Run(() => logger.LogInformation("from b"));
+        }
+
+        await Task.WhenAll(ta, tb);
+        logger.LogWarning("outside any cmdlet");
+        Assert.Equal(["from a"], a.Drain().Select(m => m.Message));
+        Assert.Equal(["from b"], b.Drain().Select(m => m.Message));
+        Assert.Null(AmbientLog.Current);
+    }
+
+    [Fact]
+    public void Scopes_nest_and_restore()
+    {
+        using var a = new QueuedLoggerProvider();
+        using var b = new QueuedLoggerProvider();
+        using (AmbientLog.Use(a))
+        {
+            using (AmbientLog.Use(b))
+            {
+                Assert.Same(b, AmbientLog.Current);
+            }
+
+            Assert.Same(a, AmbientLog.Current);
+        }
+
+        Assert.Null(AmbientLog.Current);
+    }
+}

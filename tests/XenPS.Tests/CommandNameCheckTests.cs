@@ -25,9 +25,18 @@ public sealed class CommandNameCheckTests(ITestOutputHelper output)
         {
             string relative = Path.GetRelativePath(RepoPaths.Root, file).Replace('\\', '/');
             string text = File.ReadAllText(file);
-            uses.AddRange(file.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
-                ? PowerShellCommandScanner.ScanMarkdown(text, relative)
-                : PowerShellCommandScanner.ScanPowerShell(text, relative));
+            if (file.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
+            {
+                uses.AddRange(PowerShellCommandScanner.ScanMarkdown(text, relative));
+                if (relative.StartsWith("en-US/", StringComparison.Ordinal) && PowerShellCommandScanner.ScanHelpPageParameters(text, relative) is { } page)
+                {
+                    uses.Add(page);
+                }
+            }
+            else
+            {
+                uses.AddRange(PowerShellCommandScanner.ScanPowerShell(text, relative));
+            }
         }
 
         output.WriteLine($"name check: {files.Count} files, {uses.Count} command uses, {uses.Sum(u => u.Parameters.Count)} parameters, {surface.Commands.Count} cmdlets in XenPS.dll");
@@ -272,5 +281,38 @@ public sealed class CommandNameCheckTests(ITestOutputHelper output)
                 "README.md:9:5: Remove-XenWidget has no parameter -Frce",
             ],
             s_fakes.Check(uses).Select(p => p.Contains(" (", StringComparison.Ordinal) ? p[..p.IndexOf(" (", StringComparison.Ordinal)] : p));
+    }
+
+    [Fact]
+    public void ProseNamesOnlyCapitalisedVerbXenNouns()
+    {
+        var uses = PowerShellCommandScanner.ScanMarkdown("Runs on non-Xen hosts and pre-Xen kernels; see Get-XenWidget, en-US/Get-XenGadget.md.\n<!-- Get-XenGizmo namecheck:ignore -->", "README.md");
+        Assert.Equal(["Get-XenWidget", "Get-XenGadget"], uses.Select(u => u.Name));
+    }
+
+    [Fact]
+    public void AHelpPageDocumentsOnlyItsCommandsParameters()
+    {
+        const string page = """
+            ---
+            title: Get-XenWidget
+            ---
+            # Get-XenWidget
+
+            ## PARAMETERS
+
+            ### -Name
+
+            ### -Cuont
+
+            ### CommonParameters
+            """;
+        CommandUse use = PowerShellCommandScanner.ScanHelpPageParameters(page, "en-US/Get-XenWidget.md")!;
+        Assert.Equal(["Name", "Cuont"], use.Parameters.Select(p => p.Name));
+        Assert.Equal(
+            ["en-US/Get-XenWidget.md:10:5: Get-XenWidget has no parameter -Cuont"],
+            s_fakes.Check([use]).Select(p => p[..p.IndexOf(" (", StringComparison.Ordinal)]));
+        Assert.Null(PowerShellCommandScanner.ScanHelpPageParameters(page, "en-US/about_XenPS.md"));
+        Assert.Single(s_fakes.Check([PowerShellCommandScanner.ScanHelpPageParameters(page, "en-US/Get-XenGadget.md")!]));
     }
 }

@@ -46,7 +46,18 @@ public static class XenConfigImporter
                 index++;
                 if (item.Kind == XenConfigValueKind.String && XenDiskSpec.TryParse(item.Text!, out var spec, out _) && spec!.DeprecatedPrefix is string prefix)
                 {
-                    string modern = spec.ToSpecString(true);
+                    string modern;
+                    try
+                    {
+                        modern = spec.ToSpecString(true);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        warnings.Add($"disk {index}: `{item.Text}' kept as written: it cannot be rewritten in the keyed form ({ex.Message})");
+                        items.Add(item);
+                        continue;
+                    }
+
                     warnings.Add($"disk {index}: `{item.Text}' rewritten as `{modern}' (the `{prefix}' prefix is deprecated; the format is now explicit)");
                     items.Add(XenConfigValue.FromString(modern));
                     changed = true;

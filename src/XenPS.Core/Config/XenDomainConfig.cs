@@ -32,6 +32,14 @@ public sealed class XenDomainConfig
     public static XenDomainConfig Parse(string text, string? fileName = null) =>
         new(XenConfigDocument.Parse(text, fileName), fileName);
 
+    /// <summary>Parses the bytes of a file (UTF-8, or Latin-1 when they are not UTF-8), so that <see cref="ToConfigBytes"/> gives back the same bytes.</summary>
+    /// <exception cref="XenConfigException">The text is not valid xl.cfg.</exception>
+    public static XenDomainConfig Load(byte[] bytes, string? fileName = null) =>
+        new(XenConfigDocument.Load(bytes, fileName), fileName);
+
+    /// <summary>The configuration's bytes, in the encoding it was loaded with (UTF-8 otherwise).</summary>
+    public byte[] ToConfigBytes() => Document.ToBytes();
+
     /// <summary>Wraps an existing document.</summary>
     public static XenDomainConfig FromDocument(XenConfigDocument document, string? sourcePath = null)
     {
@@ -74,7 +82,7 @@ public sealed class XenDomainConfig
     /// <summary>The domain UUID (<c>uuid</c>), or <see langword="null"/> when absent or not a UUID.</summary>
     public Guid? Uuid
     {
-        get => Guid.TryParse(GetString("uuid"), out var g) ? g : null;
+        get => Guid.TryParseExact(GetString("uuid"), "D", out var g) ? g : null;
         set => SetString("uuid", value?.ToString("D"));
     }
 
@@ -348,7 +356,21 @@ public sealed class XenDomainConfig
             return;
         }
 
-        Document.Set(key, FromObject(value));
+        var v = FromObject(value);
+        if (v.Kind == XenConfigValueKind.String)
+        {
+            // The raw indexer obeys the same rules as the typed setters.
+            if (key == "name")
+            {
+                XenConfigNames.ValidateDomainName(v.Text!);
+            }
+            else if (key is "kernel" or "ramdisk" or "bootloader")
+            {
+                XenConfigNames.ValidatePath(v.Text!, key);
+            }
+        }
+
+        Document.Set(key, v);
     }
 
     internal static XenDomainType? ParseTypeName(string t)

@@ -79,6 +79,7 @@ public static class XenConnectionFactory
             new SshTransportOptions
             {
                 Host = options.ComputerName,
+                DisplayName = name,
                 User = options.User,
                 Port = options.Port,
                 IdentityFile = options.IdentityFile,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using XenPS.Config;
 
 namespace XenPS.Simulation;
 
@@ -72,64 +73,21 @@ internal static class SimDevices
         return true;
     }
 
-    /// <summary>Parses a vif spec in config form (<c>bridge=xenbr0,mac=...</c>) as xl's parse_nic_config does; a bad MAC gives xl's words.</summary>
-    public static NicState ParseVif(string spec, string commandLine, string? domain)
+    /// <summary>
+    /// A vif spec in config form (<c>bridge=xenbr0,mac=...</c>) read with the project's parser
+    /// (<see cref="XenVifSpec"/>): a spec xl would refuse (a bad MAC: fixture 263) is a <see cref="XenConfigException"/>
+    /// before anything reaches the host, as in the xl toolstack.
+    /// </summary>
+    public static NicState ToNic(string spec) => ToNic(XenVifSpec.Parse(spec));
+
+    public static NicState ToNic(XenVifSpec vif) => new()
     {
-        var nic = new NicState { Bridge = "xenbr0" };
-        foreach (string raw in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            int eq = raw.IndexOf('=', StringComparison.Ordinal);
-            string key = eq < 0 ? raw : raw[..eq];
-            string value = eq < 0 ? string.Empty : raw[(eq + 1)..];
-            switch (key)
-            {
-                case "mac":
-                    nic.Mac = ParseMac(value) ?? throw new SimXlError(commandLine, 1, "Invalid parameter `mac'.\n", domain);
-                    break;
-                case "bridge":
-                    nic.Bridge = value;
-                    break;
-                case "ip":
-                    nic.Ip = value;
-                    break;
-                case "model":
-                    nic.Model = value;
-                    break;
-                case "devid":
-                    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int devid))
-                    {
-                        nic.DevId = devid;
-                    }
-
-                    break;
-                default:
-                    break;
-            }
-        }
-
-        return nic;
-    }
-
-    /// <summary>xl's MAC check: six hex octets (each at most 255) separated by ':' or '-'.</summary>
-    private static string? ParseMac(string value)
-    {
-        string[] parts = value.Split(':', '-');
-        if (parts.Length != 6)
-        {
-            return null;
-        }
-
-        var octets = new byte[6];
-        for (int i = 0; i < 6; i++)
-        {
-            if (parts[i].Length is 0 or > 2 || !byte.TryParse(parts[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out octets[i]))
-            {
-                return null;
-            }
-        }
-
-        return string.Join(':', octets.Select(o => o.ToString("x2", CultureInfo.InvariantCulture)));
-    }
+        Mac = vif.Mac?.ToLowerInvariant() ?? string.Empty,
+        Bridge = vif.Bridge ?? "xenbr0",
+        Ip = vif.Ip,
+        Model = vif.Model,
+        DevId = (int)(vif.DevId ?? 0),
+    };
 
     /// <summary>A random MAC in Xen's 00:16:3e range, as libxl picks one.</summary>
     public static string RandomMac() =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using XenPS.Config;
 
 namespace XenPS.Simulation;
 
@@ -93,9 +94,9 @@ internal static class SimEngine
         var nics = new List<NicState>();
         if (restoredFrom is null)
         {
-            foreach (string vif in config.Vifs)
+            foreach (XenVifSpec vif in config.Vifs)
             {
-                nics.Add(SimDevices.ParseVif(vif, commandLine, name));
+                nics.Add(SimDevices.ToNic(vif));
             }
         }
 
@@ -247,7 +248,7 @@ internal static class SimEngine
             throw new SimXlError(commandLine, 1, "Domain name must be specified.\n", null);
         }
 
-        var nics = config.Vifs.Select(v => SimDevices.ParseVif(v, commandLine, config.Name)).ToList();
+        var nics = config.Vifs.Select(SimDevices.ToNic).ToList();
         var dom = new DomainState
         {
             Name = config.Name,
@@ -443,7 +444,13 @@ internal static class SimEngine
     public static void Destroy(HostState host, string domain, string commandLine)
     {
         DomainState dom = Resolve(host, domain, commandLine);
-        RefuseDom0(dom, commandLine, domain, "Destruction");
+        if (dom.IsDom0)
+        {
+            // xl_vmcontrol.c: destroy_domain.
+            throw new SimXlError(commandLine, 1,
+                "Not destroying domain 0; use -f to force.\nThis can only be done when using a disaggregated hardware domain and toolstack.\n\n", domain);
+        }
+
         Remove(host, dom);
     }
 
@@ -800,8 +807,8 @@ internal static class SimEngine
 
     public static NicState AttachNic(HostState host, string domain, string spec, string commandLine)
     {
+        NicState nic = SimDevices.ToNic(spec);
         DomainState dom = Resolve(host, domain, commandLine);
-        NicState nic = SimDevices.ParseVif(spec, commandLine, domain);
         nic.DevId = dom.Nics.Count == 0 ? 0 : dom.Nics.Max(n => n.DevId) + 1;
         if (nic.Mac.Length == 0)
         {
@@ -879,7 +886,7 @@ internal static class SimEngine
 
     // ---- migration ----
 
-    public static string MigrationHeader(string sourceType) =>
+    public static string MigrationHeader() =>
         "migration target: Ready to receive domain.\n" +
         "Saving to migration stream new xl format (info 0x3/0x0/819)\n" +
         "Loading new save file <incoming migration stream> (new xl fmt info 0x3/0x0/819)\n" +

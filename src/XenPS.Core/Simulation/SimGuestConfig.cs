@@ -1,4 +1,5 @@
 using System.Globalization;
+using XenPS.Config;
 
 namespace XenPS.Simulation;
 
@@ -12,37 +13,37 @@ internal sealed class SimGuestConfig
     private static readonly string[] s_actions =
         ["destroy", "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart", "soft-reset"];
 
-    public string? Name { get; private set; }
+    public string? Name { get; private init; }
 
-    public Guid? Uuid { get; private set; }
+    public Guid? Uuid { get; private init; }
 
-    public string Type { get; private set; } = "pv";
+    public string Type { get; private init; } = "pv";
 
-    public long? MemoryMB { get; private set; }
+    public long? MemoryMB { get; private init; }
 
-    public long? MaxMemoryMB { get; private set; }
+    public long? MaxMemoryMB { get; private init; }
 
-    public int? VCpus { get; private set; }
+    public int? VCpus { get; private init; }
 
-    public int? MaxVCpus { get; private set; }
+    public int? MaxVCpus { get; private init; }
 
-    public string? Kernel { get; private set; }
+    public string? Kernel { get; private init; }
 
-    public string? Ramdisk { get; private set; }
+    public string? Ramdisk { get; private init; }
 
-    public string? Cmdline { get; private set; }
+    public string? Cmdline { get; private init; }
 
-    public string? Bootloader { get; private set; }
+    public string? Bootloader { get; private init; }
 
-    public string OnPoweroff { get; private set; } = "destroy";
+    public string OnPoweroff { get; private init; } = "destroy";
 
-    public string OnReboot { get; private set; } = "restart";
+    public string OnReboot { get; private init; } = "restart";
 
-    public string OnCrash { get; private set; } = "destroy";
+    public string OnCrash { get; private init; } = "destroy";
 
     public List<SimDiskSpec> Disks { get; } = new();
 
-    public List<string> Vifs { get; } = new();
+    public List<XenVifSpec> Vifs { get; } = new();
 
     /// <summary>Memory libxl gives the domain: <c>memory</c>, else <c>maxmem</c>, else libxl's default of 32 MiB.</summary>
     public long EffectiveMemoryMB => MemoryMB ?? MaxMemoryMB ?? 32;
@@ -53,54 +54,44 @@ internal sealed class SimGuestConfig
 
     public int EffectiveMaxVCpus => Math.Max(MaxVCpus ?? EffectiveVCpus, EffectiveVCpus);
 
-    /// <summary>Parses xl.cfg text. Syntax errors are <see cref="XenConfigException"/>; what xl refuses after parsing is a <see cref="SimXlError"/> with xl's words.</summary>
+    /// <summary>Parses xl.cfg text with the project's parser (<see cref="XenDomainConfig"/>). Syntax errors are <see cref="XenConfigException"/>; what xl refuses after parsing is a <see cref="SimXlError"/> with xl's words.</summary>
     public static SimGuestConfig Parse(string text, string? fileName, string commandLine)
     {
-        var values = InterimConfigReader.Read(text, fileName);
-        var config = new SimGuestConfig();
-        config.Name = values.GetString("name");
-        if (values.GetString("uuid") is string uuid && Guid.TryParse(uuid, out Guid parsed))
+        XenDomainConfig parsed = XenDomainConfig.Parse(text, fileName);
+        var config = new SimGuestConfig
         {
-            config.Uuid = parsed;
+            Name = parsed.Name,
+            Uuid = parsed.Uuid,
+            Type = parsed.Type switch
+            {
+                XenDomainType.Pvh => "pvh",
+                XenDomainType.Hvm => "hvm",
+                XenDomainType.Pv => "pv",
+                _ => throw new SimXlError(commandLine, 1, $"Invalid domain type {parsed.Document.Get("type")?.AsString() ?? parsed.Builder}.\n", parsed.Name),
+            },
+            MemoryMB = parsed.MemoryMB,
+            MaxMemoryMB = parsed.MaxMemoryMB,
+            VCpus = parsed.VCpu,
+            MaxVCpus = parsed.MaxVCpu,
+            Kernel = parsed.Kernel,
+            Ramdisk = parsed.Ramdisk,
+            Cmdline = parsed.Cmdline,
+            Bootloader = parsed.Bootloader,
+            OnPoweroff = Action(parsed.OnPoweroff, "poweroff", commandLine) ?? "destroy",
+            OnReboot = Action(parsed.OnReboot, "reboot", commandLine) ?? "restart",
+            OnCrash = Action(parsed.OnCrash, "crash", commandLine) ?? "destroy",
+        };
+        foreach (XenDiskSpec disk in parsed.Disks)
+        {
+            config.Disks.Add(SimDiskSpec.From(disk, commandLine));
         }
 
-        string? type = values.GetString("type");
-        string? builder = values.GetString("builder");
-        config.Type = type ?? (string.Equals(builder, "hvm", StringComparison.Ordinal) ? "hvm" : "pv");
-        config.MemoryMB = values.GetLong("memory");
-        config.MaxMemoryMB = values.GetLong("maxmem");
-        config.VCpus = (int?)values.GetLong("vcpus");
-        config.MaxVCpus = (int?)values.GetLong("maxvcpus");
-        config.Kernel = values.GetString("kernel");
-        config.Ramdisk = values.GetString("ramdisk");
-        config.Bootloader = values.GetString("bootloader");
-        var cmdline = new List<string>();
-        if (values.GetString("root") is string root)
-        {
-            cmdline.Add("root=" + root);
-        }
-
-        if (values.GetString("extra") is string extra)
-        {
-            cmdline.Add(extra);
-        }
-
-        config.Cmdline = values.GetString("cmdline") ?? (cmdline.Count > 0 ? string.Join(' ', cmdline) : null);
-        config.OnPoweroff = Action(values, "on_poweroff", commandLine) ?? "destroy";
-        config.OnReboot = Action(values, "on_reboot", commandLine) ?? "restart";
-        config.OnCrash = Action(values, "on_crash", commandLine) ?? "destroy";
-        foreach (string spec in values.GetList("disk"))
-        {
-            config.Disks.Add(SimDiskSpec.Parse(spec, commandLine));
-        }
-
-        config.Vifs.AddRange(values.GetList("vif"));
+        config.Vifs.AddRange(parsed.Vifs);
         return config;
     }
 
-    private static string? Action(InterimConfigReader values, string key, string commandLine)
+    private static string? Action(string? value, string what, string commandLine)
     {
-        string? value = values.GetString(key);
         if (value is null)
         {
             return null;
@@ -109,8 +100,7 @@ internal sealed class SimGuestConfig
         if (!s_actions.Contains(value, StringComparer.Ordinal))
         {
             // xl_parse.c: parse_action_on_shutdown.
-            string what = key["on_".Length..];
-            throw new SimXlError(commandLine, 1, $"Unknown {what} action \"{value}\" specified\n", domain: null);
+            throw new SimXlError(commandLine, 1, $"Unknown on_{what} action \"{value}\" specified\n", domain: null);
         }
 
         return value;
@@ -120,342 +110,34 @@ internal sealed class SimGuestConfig
 /// <summary>A disk spec (<c>xl-disk-configuration(5)</c>): the parts the simulator uses.</summary>
 internal sealed class SimDiskSpec
 {
-    public string? Target { get; private set; }
+    public string? Target { get; private init; }
 
-    public string Format { get; private set; } = "raw";
+    public string Format { get; private init; } = "raw";
 
-    public string Vdev { get; private set; } = string.Empty;
+    public string Vdev { get; private init; } = string.Empty;
 
-    public string Access { get; private set; } = "rw";
+    public string Access { get; private init; } = "rw";
 
-    public bool IsCdRom { get; private set; }
+    public bool IsCdRom { get; private init; }
 
-    public static SimDiskSpec Parse(string spec, string commandLine)
+    /// <summary>Parses a disk spec with the project's parser (<see cref="XenDiskSpec"/>); syntax errors are <see cref="XenConfigException"/>.</summary>
+    public static SimDiskSpec Parse(string spec, string commandLine) => From(XenDiskSpec.Parse(spec), commandLine);
+
+    public static SimDiskSpec From(XenDiskSpec disk, string commandLine)
     {
-        var disk = new SimDiskSpec();
-        var positional = new List<string>();
-        string rest = spec;
-        while (rest.Length > 0)
+        if (string.IsNullOrEmpty(disk.Vdev))
         {
-            string token;
-            string trimmed = rest.TrimStart();
-            if (trimmed.StartsWith("target=", StringComparison.Ordinal))
-            {
-                // target= swallows the rest of the spec, commas included.
-                disk.Target = trimmed["target=".Length..];
-                break;
-            }
-
-            int comma = rest.IndexOf(',', StringComparison.Ordinal);
-            token = (comma < 0 ? rest : rest[..comma]).Trim();
-            rest = comma < 0 ? string.Empty : rest[(comma + 1)..];
-            int eq = token.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                string key = token[..eq];
-                string value = token[(eq + 1)..];
-                switch (key)
-                {
-                    case "format": disk.Format = value; break;
-                    case "vdev": disk.Vdev = value; break;
-                    case "access": disk.Access = value is "r" or "ro" ? "ro" : "rw"; break;
-                    case "devtype": disk.IsCdRom = value == "cdrom"; break;
-                    default: break;
-                }
-            }
-            else if (token == "cdrom")
-            {
-                disk.IsCdRom = true;
-            }
-            else if (token is "discard" or "no-discard" or "direct-io-safe" or "trusted" or "untrusted")
-            {
-            }
-            else
-            {
-                positional.Add(token);
-            }
+            throw new SimXlError(commandLine, 1, $"xl: error with disk configuration: vdev not specified ({disk.SourceText})\n", domain: null);
         }
 
-        for (int i = 0; i < positional.Count; i++)
+        return new SimDiskSpec
         {
-            string value = positional[i];
-            switch (i)
-            {
-                case 0:
-                    disk.Target = StripPrefix(value);
-                    if (value.StartsWith("file:", StringComparison.Ordinal) || value.StartsWith("phy:", StringComparison.Ordinal) || value.StartsWith("raw:", StringComparison.Ordinal) || value.StartsWith("tap:", StringComparison.Ordinal))
-                    {
-                        disk.Format = "raw";
-                    }
-
-                    break;
-                case 1:
-                    if (value.Length > 0)
-                    {
-                        disk.Format = value;
-                    }
-
-                    break;
-                case 2:
-                    disk.Vdev = value.EndsWith(":cdrom", StringComparison.Ordinal) ? value[..^":cdrom".Length] : value;
-                    disk.IsCdRom |= value.EndsWith(":cdrom", StringComparison.Ordinal);
-                    break;
-                case 3:
-                    disk.Access = value is "r" or "ro" ? "ro" : "rw";
-                    break;
-                default:
-                    break;
-            }
-        }
-
-        if (disk.Target is { Length: 0 })
-        {
-            disk.Target = null;
-        }
-
-        if (disk.Vdev.Length == 0)
-        {
-            throw new SimXlError(commandLine, 1, $"xl: error with disk configuration: vdev not specified ({spec})\n", domain: null);
-        }
-
-        return disk;
-    }
-
-    private static string StripPrefix(string target)
-    {
-        foreach (string prefix in new[] { "tap:aio:", "tap:qcow2:", "tap:qcow:", "tap:vhd:", "raw:", "phy:", "file:", "aio:" })
-        {
-            if (target.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return target[prefix.Length..];
-            }
-        }
-
-        return target;
+            Target = string.IsNullOrEmpty(disk.Target) ? null : disk.Target,
+            Format = disk.Format,
+            Vdev = disk.Vdev,
+            Access = disk.Access,
+            IsCdRom = disk.IsCdrom,
+        };
     }
 }
 
-/// <summary>
-/// INTERIM: a minimal reader of xl.cfg values (strings, numbers, lists of strings) used until the
-/// project's parser on branch <c>config</c> is merged; it is replaced by <c>XenDomainConfig.Parse</c>.
-/// </summary>
-internal sealed class InterimConfigReader
-{
-    private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
-
-    public static InterimConfigReader Read(string text, string? fileName)
-    {
-        var reader = new InterimConfigReader();
-        int i = 0;
-        int line = 1;
-        int lineStart = 0;
-
-        void SkipSpace(bool newlines)
-        {
-            while (i < text.Length)
-            {
-                char c = text[i];
-                if (c == '#')
-                {
-                    while (i < text.Length && text[i] != '\n')
-                    {
-                        i++;
-                    }
-                }
-                else if (c == '\n' && newlines)
-                {
-                    i++;
-                    line++;
-                    lineStart = i;
-                }
-                else if (c is ' ' or '\t' or '\r')
-                {
-                    i++;
-                }
-                else
-                {
-                    break;
-                }
-            }
-        }
-
-        XenConfigException Error(string what) => new(what, fileName, line, i - lineStart + 1);
-
-        object ReadValue()
-        {
-            SkipSpace(newlines: false);
-            if (i >= text.Length)
-            {
-                throw Error("expected a value");
-            }
-
-            char c = text[i];
-            if (c is '"' or '\'')
-            {
-                char quote = c;
-                i++;
-                var sb = new System.Text.StringBuilder();
-                while (true)
-                {
-                    if (i >= text.Length || text[i] == '\n')
-                    {
-                        throw Error("unterminated string");
-                    }
-
-                    char ch = text[i++];
-                    if (ch == quote)
-                    {
-                        break;
-                    }
-
-                    if (ch == '\\' && i < text.Length)
-                    {
-                        char esc = text[i++];
-                        sb.Append(esc switch { 'n' => '\n', 't' => '\t', 'r' => '\r', _ => esc });
-                    }
-                    else
-                    {
-                        sb.Append(ch);
-                    }
-                }
-
-                return sb.ToString();
-            }
-
-            if (c == '[')
-            {
-                i++;
-                var list = new List<object>();
-                while (true)
-                {
-                    SkipSpace(newlines: true);
-                    if (i < text.Length && text[i] == ']')
-                    {
-                        i++;
-                        return list;
-                    }
-
-                    list.Add(ReadValue());
-                    SkipSpace(newlines: true);
-                    if (i < text.Length && text[i] == ',')
-                    {
-                        i++;
-                        continue;
-                    }
-
-                    if (i < text.Length && text[i] == ']')
-                    {
-                        i++;
-                        return list;
-                    }
-
-                    throw Error("expected ',' or ']'");
-                }
-            }
-
-            int start = i;
-            while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.' or '-'))
-            {
-                i++;
-            }
-
-            string word = text[start..i];
-            if (word.Length == 0)
-            {
-                throw Error($"unexpected '{c}'");
-            }
-
-            if (word.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && long.TryParse(word[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out long hex))
-            {
-                return hex;
-            }
-
-            if (word.Length > 1 && word[0] == '0' && word.All(char.IsAsciiDigit))
-            {
-                return Convert.ToInt64(word, 8);
-            }
-
-            if (long.TryParse(word, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number))
-            {
-                return number;
-            }
-
-            throw Error($"unexpected '{word}'");
-        }
-
-        while (true)
-        {
-            SkipSpace(newlines: true);
-            while (i < text.Length && text[i] == ';')
-            {
-                i++;
-                SkipSpace(newlines: true);
-            }
-
-            if (i >= text.Length)
-            {
-                break;
-            }
-
-            int start = i;
-            while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_'))
-            {
-                i++;
-            }
-
-            string key = text[start..i];
-            if (key.Length == 0)
-            {
-                throw Error($"unexpected '{text[i]}'");
-            }
-
-            SkipSpace(newlines: false);
-            bool append = false;
-            if (i + 1 < text.Length && text[i] == '+' && text[i + 1] == '=')
-            {
-                append = true;
-                i += 2;
-            }
-            else if (i < text.Length && text[i] == '=')
-            {
-                i++;
-            }
-            else
-            {
-                throw Error("expected '='");
-            }
-
-            object value = ReadValue();
-            if (append && reader._values.TryGetValue(key, out object? old))
-            {
-                value = (old, value) switch
-                {
-                    (string a, string b) => a + b,
-                    (List<object> a, List<object> b) => a.Concat(b).ToList(),
-                    _ => value,
-                };
-            }
-
-            reader._values[key] = value;
-            SkipSpace(newlines: false);
-            if (i < text.Length && text[i] is not ('\n' or ';'))
-            {
-                throw Error($"unexpected '{text[i]}'");
-            }
-        }
-
-        return reader;
-    }
-
-    public string? GetString(string key) => _values.TryGetValue(key, out object? v)
-        ? v switch { string s => s, long n => n.ToString(CultureInfo.InvariantCulture), _ => null }
-        : null;
-
-    public long? GetLong(string key) => _values.TryGetValue(key, out object? v)
-        ? v switch { long n => n, string s when long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long p) => p, _ => null }
-        : null;
-
-    public IReadOnlyList<string> GetList(string key) => _values.TryGetValue(key, out object? v)
-        ? v switch { List<object> l => l.OfType<string>().ToList(), string s => new[] { s }, _ => Array.Empty<string>() }
-        : Array.Empty<string>();
-}

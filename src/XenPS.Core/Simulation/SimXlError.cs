@@ -1,3 +1,5 @@
+using XenPS.Toolstack.Xl;
+
 namespace XenPS.Simulation;
 
 /// <summary>
@@ -33,47 +35,24 @@ internal sealed class SimXlError : Exception
 }
 
 /// <summary>
-/// Maps xl's stderr to XenPS exceptions, so that the simulator raises what the xl toolstack raises
-/// for the same words.
+/// Turns what the simulated xl printed into an exception through the xl toolstack's own classifier
+/// (<see cref="XlErrorClassifier"/>), so that both backends raise the same types for the same words.
 /// </summary>
 internal static class SimErrorClassifier
 {
     public static XenException ToException(SimXlError error, string hostName)
     {
-        string text = error.StandardError;
+        if (error.ExitCode == 0 && XlErrorClassifier.Subcommand(error.CommandLine) == "unpause")
+        {
+            // 275: xl printed a libxl error and exited 0; the domain was not paused.
+            return XlErrorClassifier.NotPaused(error.Domain ?? string.Empty, hostName, error.StandardError);
+        }
+
         if (error.MigrationStateUndefined is bool undefined)
         {
-            return new XenMigrationException(error.CommandLine, error.ExitCode, text, hostName, error.Domain, undefined);
+            return new XenMigrationException(error.CommandLine, error.ExitCode, error.StandardError, hostName, error.Domain, undefined);
         }
 
-        if (text.Contains("is an invalid domain identifier", StringComparison.Ordinal))
-        {
-            return new XenDomainNotFoundException(error.Domain ?? string.Empty, hostName, text.Trim());
-        }
-
-        if (text.Contains("device already exists in xenstore", StringComparison.Ordinal))
-        {
-            return new XenDeviceInUseException(error.CommandLine, error.ExitCode, text, hostName, error.Domain);
-        }
-
-        if (text.Contains("Domain with name \"", StringComparison.Ordinal) && text.Contains("\" already exists.", StringComparison.Ordinal))
-        {
-            return new XenDomainExistsException(error.CommandLine, error.ExitCode, text, hostName, error.Domain);
-        }
-
-        if (text.Contains("Out of memory", StringComparison.Ordinal)
-            || text.Contains("Cannot allocate memory", StringComparison.Ordinal)
-            || text.Contains("You are overcommmitting!", StringComparison.Ordinal))
-        {
-            return new XenInsufficientMemoryException(error.CommandLine, error.ExitCode, text, hostName, error.Domain);
-        }
-
-        if (error.CommandLine.StartsWith("xl migrate", StringComparison.Ordinal))
-        {
-            bool badly = text.Contains("Migration failed during final handshake", StringComparison.Ordinal);
-            return new XenMigrationException(error.CommandLine, error.ExitCode, text, hostName, error.Domain, badly);
-        }
-
-        return new XlCommandException(error.CommandLine, error.ExitCode, text, hostName, error.Domain);
+        return XlErrorClassifier.Classify(error.CommandLine, error.ExitCode, error.StandardError, hostName, error.Domain);
     }
 }

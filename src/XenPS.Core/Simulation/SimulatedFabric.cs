@@ -156,6 +156,26 @@ public sealed class SimulatedFabric
     public Task PowerOffDomainAsync(string hostName, string domain, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
         GetToolstack(hostName, null, timeProvider).ShutdownAsync(domain, wait: false, timeout: null, cancellationToken);
 
+    /// <summary>Creates a folder (and its parents, as <c>mkdir -p</c>) on a simulated host, e.g. <c>/srv</c> for guest kernels or <c>/var/lib/xen/images</c>.</summary>
+    public Task CreateDirectoryAsync(string hostName, string path, CancellationToken cancellationToken = default)
+    {
+        string normalized = SimFileSystem.Normalize(path) ?? throw new ArgumentException($"'{path}' is not an absolute path.", nameof(path));
+        return UpdateHostAsync(hostName, host =>
+        {
+            string current = string.Empty;
+            foreach (string part in normalized.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                current += "/" + part;
+                if (host.Files.TryGetValue(current, out FileNode? node) && node.Kind != FileNodeKind.Directory)
+                {
+                    throw new XenOperationException("NotAFolder", XenErrorCategory.InvalidArgument, $"'{current}' on simulated host '{hostName}' exists and is not a folder.");
+                }
+
+                host.Files[current] = node ?? new FileNode { Kind = FileNodeKind.Directory };
+            }
+        }, cancellationToken);
+    }
+
     internal static string CanonicalOperation(string operation)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(operation);

@@ -14,8 +14,8 @@ namespace XenPS.Simulation;
 /// </summary>
 /// <remarks>
 /// Contract decisions where xl itself is odd: <see cref="UnpauseAsync"/> of a domain that is not paused
-/// throws <see cref="XlCommandException"/> with libxl's message and exit code 0, which is what real xl prints
-/// (fixture 275) and what the xl toolstack detects. Xen counts pauses: a domain paused twice needs two unpauses
+/// throws <see cref="XenOperationException"/> <c>DomainNotPaused</c> with libxl's message, as the xl toolstack does
+/// for what real xl prints there while exiting 0 (fixture 275). Xen counts pauses: a domain paused twice needs two unpauses
 /// (fixtures 276/277). Shutdown and reboot take effect at once (the simulated guest acknowledges immediately)
 /// unless latency is injected; a paused guest cannot acknowledge, so they fail as real xl does (fixture 296).
 /// </remarks>
@@ -742,14 +742,7 @@ public sealed class SimulatedToolstack : IXenToolstack
             reported = text.Length;
         }
 
-        (double latency, bool faultPending) = await _fabric.Store.ReadAsync(
-            fabric =>
-            {
-                HostState host = Host(fabric);
-                return (host.LatencySeconds.GetValueOrDefault("Migrate"), host.Faults.ContainsKey("Migrate"));
-            },
-            cancellationToken).ConfigureAwait(false);
-        _ = faultPending;
+        double latency = await _fabric.Store.ReadAsync(fabric => Host(fabric).LatencySeconds.GetValueOrDefault("Migrate"), cancellationToken).ConfigureAwait(false);
         TimeSpan half = TimeSpan.FromSeconds(latency / 2);
         _logger.LogDebug("Simulated host {Host}: {Command}", HostName, commandLine);
         try
@@ -774,7 +767,7 @@ public sealed class SimulatedToolstack : IXenToolstack
                         source.MigrationFailures.RemoveAt(0);
                     }
 
-                    log.Append(SimEngine.MigrationHeader(dom.Type));
+                    log.Append(SimEngine.MigrationHeader());
                     DomainState incoming = SimEngine.ReceiveIncoming(destination, dom, commandLine, _time.GetUtcNow(), log);
                     if (request.ConfigPath is not null)
                     {
@@ -789,7 +782,22 @@ public sealed class SimulatedToolstack : IXenToolstack
                 cancellationToken).ConfigureAwait(false);
             Report();
             _logger.LogInformation("Simulated host {Host}: migrating {Domain} to {Destination} ({Incoming} is being received).", HostName, ticket.DomainName, ticket.DestinationHost, ticket.DomainName + "--incoming");
-            await Task.Delay(half, _time, CancellationToken.None).ConfigureAwait(false);
+            if (request.Timeout is TimeSpan limit && TimeSpan.FromSeconds(latency) > limit)
+            {
+                // As the xl toolstack: xl is stopped part-way, and the domain's state is undefined.
+                await Task.Delay(limit, _time, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Simulated host {Host}: migration of {Domain} did not finish within {Seconds} s.", HostName, domain, limit.TotalSeconds);
+                throw new XenMigrationException(
+                    commandLine,
+                    -1,
+                    $"xl migrate did not finish within {limit.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts.",
+                    HostName,
+                    domain,
+                    stateUndefined: true);
+            }
+
+            // Cancelling in flight stops the transfer where it is (as killing xl would): the in-flight names stay.
+            await Task.Delay(half, _time, cancellationToken).ConfigureAwait(false);
 
             // Phase 2: transfer complete; the sender renames its copy away before giving permission to start.
             await _fabric.Store.UpdateAsync(
@@ -818,7 +826,7 @@ public sealed class SimulatedToolstack : IXenToolstack
                 },
                 CancellationToken.None).ConfigureAwait(false);
             Report();
-            await Task.Delay(half, _time, CancellationToken.None).ConfigureAwait(false);
+            await Task.Delay(half, _time, cancellationToken).ConfigureAwait(false);
 
             // Phase 3: the receiver renames and starts its copy; the sender destroys its own.
             await _fabric.Store.UpdateAsync(

@@ -40,6 +40,13 @@ public sealed class LocalProcessTransport : IXenTransport
     /// <summary>The timeout of requests that set none.</summary>
     public TimeSpan DefaultTimeout => _options.DefaultTimeout;
 
+    /// <summary>How long to wait after exit for output held open by a background process (tests shorten it).</summary>
+    internal TimeSpan OutputDrainTimeout
+    {
+        get => _runner.DrainTimeout;
+        init => _runner.DrainTimeout = value;
+    }
+
     /// <inheritdoc />
     /// <exception cref="XenOperationException">The program does not exist (<c>CommandNotFound</c>) or cannot be started (<c>CommandStartFailed</c>).</exception>
     /// <exception cref="ArgumentException">The program or an argument contains NUL.</exception>

@@ -28,7 +28,7 @@ internal sealed class ProcessRunner
     /// A background process it started (a daemon, an ssh master) may hold them open; after this the
     /// output read so far is returned.
     /// </summary>
-    internal TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    internal TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long to wait for a killed process to be gone.</summary>
     internal TimeSpan KillWaitTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -88,4 +88,21 @@ internal static class SshErrors
         string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return lines.Length == 0 ? null : lines[^1];
     }
+
+    /// <summary>
+    /// Whether the remote login shell could not find <paramref name="program"/>: exit 127 with the shell's
+    /// own words (bash: <c>bash: line 1: xl: command not found</c>; dash: <c>sh: 1: xl: not found</c>;
+    /// busybox: <c>sh: xl: not found</c>; a path: <c>...: /usr/sbin/xl: No such file or directory</c>).
+    /// </summary>
+    public static bool IsRemoteCommandNotFound(int exitCode, string standardError, string program)
+    {
+        if (exitCode != 127)
+        {
+            return false;
+        }
+
+        return standardError.Contains($": {program}: command not found", StringComparison.Ordinal)
+            || standardError.Contains($": {program}: not found", StringComparison.Ordinal)
+            || standardError.Contains($": {program}: No such file or directory", StringComparison.Ordinal);
+    }
 }

@@ -89,13 +89,13 @@ public sealed class SshTransport : IXenTransport
     }
 
     /// <inheritdoc />
-    public string HostName => _options.Host;
+    public string HostName => _options.DisplayName ?? _options.Host;
 
     /// <summary>The timeout of requests that set none.</summary>
     public TimeSpan DefaultTimeout => _options.DefaultTimeout;
 
     /// <inheritdoc />
-    /// <exception cref="XenOperationException">The ssh client is not installed (<c>CommandNotFound</c>).</exception>
+    /// <exception cref="XenOperationException">The ssh client is not installed, or the remote shell did not find the program (<c>CommandNotFound</c>).</exception>
     /// <exception cref="ArgumentException">The program or an argument contains NUL.</exception>
     public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
@@ -122,6 +122,18 @@ public sealed class SshTransport : IXenTransport
                 _logger.LogInformation("{Host}: ssh could not reach the host: {Message}", HostName, result.StandardError.Trim());
                 throw new XenHostUnreachableException(HostName, result.StandardError.Trim());
             default:
+                if (SshErrors.IsRemoteCommandNotFound(result.ExitCode, result.StandardError, request.Program))
+                {
+                    _logger.LogInformation("{Host}: the remote shell did not find '{Program}': {Message}", HostName, request.Program, result.StandardError.Trim());
+                    throw new XenOperationException(
+                        "CommandNotFound",
+                        XenErrorCategory.ObjectNotFound,
+                        $"The program '{request.Program}' was not found on host '{HostName}' (is it installed and on the remote PATH?): {result.StandardError.Trim()}")
+                    {
+                        HostName = HostName,
+                    };
+                }
+
                 return result;
         }
     }

@@ -9,6 +9,9 @@ public sealed class SshTransportOptions
     /// <summary>The remote user (<c>ssh -l</c>), or <see langword="null"/> for the ssh configuration's (or the local user's).</summary>
     public string? User { get; init; }
 
+    /// <summary>The name messages and objects use for the host (default: <see cref="Host"/>), e.g. <c>dom0-a:2222</c>.</summary>
+    public string? DisplayName { get; init; }
+
     /// <summary>The port (<c>ssh -p</c>), or <see langword="null"/> for the ssh configuration's (22 by default).</summary>
     public int? Port { get; init; }
 

@@ -46,20 +46,9 @@ public sealed class GetXenDomainCommand : XenHostCmdlet
             States = State,
             IncludeDom0WhenUnfiltered = true,
         };
-        DomainResolution r = Run(ct => DomainTargetResolver.ResolveAsync(hosts, selector, ct));
-        foreach (DomainTarget t in r.Targets)
+        foreach (DomainTarget t in SelectDomains(hosts, selector))
         {
             WriteObject(t.Domain);
-        }
-
-        foreach (HostFailure f in r.HostErrors)
-        {
-            WriteXenError(f.Error, f.Host);
-        }
-
-        foreach (XenDomainNotFoundException nf in r.NotFound)
-        {
-            WriteXenError(nf, nf.Domain);
         }
     }
 }

@@ -14,34 +14,29 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
     private QueuedLoggerProvider? _logProvider;
-    private ILoggerFactory? _loggerFactory;
     private bool _disposed;
     private Operations.DomainLifecycle? _lifecycle;
+    private Operations.DomainConfigOperations? _configOperations;
 
     /// <summary>The lifecycle operations, logging to this cmdlet's streams.</summary>
     protected Operations.DomainLifecycle Lifecycle => _lifecycle ??= new Operations.DomainLifecycle(LoggerFactory);
 
+    /// <summary>The config-file operations, logging to this cmdlet's streams.</summary>
+    protected Operations.DomainConfigOperations ConfigOperations => _configOperations ??= new Operations.DomainConfigOperations(LoggerFactory);
+
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
 
-    /// <summary>A logger factory whose messages reach this cmdlet's Verbose/Debug/Warning streams (drained by <see cref="FlushLog"/>).</summary>
-    protected ILoggerFactory LoggerFactory
-    {
-        get
-        {
-            if (_loggerFactory is null)
-            {
-                _logProvider = new QueuedLoggerProvider(LogLevel.Debug);
-                _loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
-                {
-                    b.SetMinimumLevel(LogLevel.Debug);
-                    b.AddProvider(_logProvider);
-                });
-            }
+    /// <summary>
+    /// The logger factory Core objects get. Their messages reach this cmdlet's Verbose/Debug/Warning
+    /// streams while the work runs inside <see cref="Run{T}"/> or <see cref="LogScope"/> (drained by <see cref="FlushLog"/>).
+    /// </summary>
+    protected static ILoggerFactory LoggerFactory => AmbientLog.Factory;
 
-            return _loggerFactory;
-        }
-    }
+    private QueuedLoggerProvider LogQueue => _logProvider ??= new QueuedLoggerProvider(LogLevel.Debug);
+
+    /// <summary>Routes Core log messages of work started inside the scope (on any thread) to this cmdlet.</summary>
+    protected AmbientLog.Scope LogScope() => AmbientLog.Use(LogQueue);
 
     /// <summary>Writes queued Core log messages. Call only on the pipeline thread.</summary>
     protected void FlushLog()
@@ -71,7 +66,12 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs a Core operation to completion on the pipeline thread, writing log messages as they arrive.</summary>
     protected T Run<T>(Func<CancellationToken, Task<T>> operation)
     {
-        Task<T> task = Task.Run(() => operation(CancellationToken), CancellationToken);
+        Task<T> task;
+        using (LogScope())
+        {
+            task = Task.Run(() => operation(CancellationToken), CancellationToken);
+        }
+
         PumpUntilDone(task);
         return task.GetAwaiter().GetResult();
     }
@@ -79,14 +79,21 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs a Core operation to completion on the pipeline thread, writing log messages as they arrive.</summary>
     protected void Run(Func<CancellationToken, Task> operation)
     {
-        Task task = Task.Run(() => operation(CancellationToken), CancellationToken);
+        Task task;
+        using (LogScope())
+        {
+            task = Task.Run(() => operation(CancellationToken), CancellationToken);
+        }
+
         PumpUntilDone(task);
         task.GetAwaiter().GetResult();
     }
 
     private void PumpUntilDone(Task task)
     {
-        while (!task.Wait(50))
+        // Task.WaitAny does not throw for a faulted task (Task.Wait would wrap the failure in an
+        // AggregateException); the caller's GetResult() rethrows the original exception.
+        while (Task.WaitAny([task], 50) < 0)
         {
             FlushLog();
         }
@@ -124,7 +131,7 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
         if (disposing)
         {
             _cancellation.Dispose();
-            _loggerFactory?.Dispose();
+            _logProvider?.Dispose();
         }
 
         _disposed = true;

@@ -48,7 +48,10 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
         {
             if (ShouldProcess(ActionText.DomainTarget(t.Domain.Name, t.Host.Name), ActionPhrase))
             {
-                _bulk!.Submit(t, WorkAsync);
+                using (LogScope())
+                {
+                    _bulk!.Submit(t, WorkAsync);
+                }
             }
         }
 

@@ -82,18 +82,7 @@ public abstract class XenDomainCmdlet : XenHostCmdlet
             States = StateFilter,
             IncludeDom0WhenUnfiltered = IncludeDom0WhenUnfiltered,
         };
-        DomainResolution r = Run(ct => DomainTargetResolver.ResolveAsync(hosts, selector, ct));
-        foreach (HostFailure f in r.HostErrors)
-        {
-            WriteXenError(f.Error, f.Host);
-        }
-
-        foreach (XenDomainNotFoundException nf in r.NotFound)
-        {
-            WriteXenError(nf, nf.Domain);
-        }
-
-        return r.Targets;
+        return SelectDomains(hosts, selector);
     }
 }
 

@@ -4,7 +4,7 @@ using XenPS.Operations;
 namespace XenPS.Commands;
 
 /// <summary>The base of cmdlets that act on Xen hosts: <c>-XenHost</c> (by property name, so objects act on the host they came from), or the session's default connection.</summary>
-public abstract class XenHostCmdlet : XenCmdlet
+public abstract partial class XenHostCmdlet : XenCmdlet
 {
     /// <summary>
     /// The hosts to act on (connections from <c>Connect-XenHost</c>, or their names). Several hosts fan
@@ -31,6 +31,30 @@ public abstract class XenHostCmdlet : XenCmdlet
             ThrowXenError(ex, null);
             throw; // not reached: ThrowTerminatingError throws
         }
+    }
+}
+
+/// <summary>Shared by the cmdlets that select domains.</summary>
+public abstract partial class XenHostCmdlet
+{
+    /// <summary>
+    /// Lists each host once and selects the domains <paramref name="selector"/> names. Hosts that
+    /// cannot be listed and literal names that match nothing are written as non-terminating errors.
+    /// </summary>
+    protected IReadOnlyList<Operations.DomainTarget> SelectDomains(IReadOnlyList<XenHostConnection> hosts, Operations.DomainSelector selector)
+    {
+        Operations.DomainResolution r = Run(ct => Operations.DomainTargetResolver.ResolveAsync(hosts, selector, ct));
+        foreach (Operations.HostFailure f in r.HostErrors)
+        {
+            WriteXenError(f.Error, f.Host);
+        }
+
+        foreach (XenDomainNotFoundException nf in r.NotFound)
+        {
+            WriteXenError(nf, nf.Domain);
+        }
+
+        return r.Targets;
     }
 }
 

@@ -28,6 +28,24 @@ public sealed class XenConfigDocumentTests
         Assert.Contains("name", doc.Keys);
     }
 
+    [Fact]
+    public void BytesThatAreNotUtf8RoundTripAndEditKeepsThem()
+    {
+        byte[] bytes = [.. "name = '"u8, 0xE9, 0xFF, .. "'\nmemory = 1\n"u8];
+        var c = XenDomainConfig.Load(bytes, "latin.cfg");
+        Assert.Equal(bytes, c.ToConfigBytes());
+        c.MemoryMB = 2;
+        byte[] expected = [.. "name = '"u8, 0xE9, 0xFF, .. "'\nmemory = 2\n"u8];
+        Assert.Equal(expected, c.ToConfigBytes());
+    }
+
+    [Fact]
+    public void Utf8BomIsRefusedAsXlDoes()
+    {
+        var ex = Assert.Throws<XenConfigException>(() => XenConfigDocument.Load([0xEF, 0xBB, 0xBF, .. "name = 'a'\n"u8]));
+        Assert.Equal((1, 1), (ex.Line, ex.Column));
+    }
+
     [Theory]
     [InlineData("busybox-001-value-on-next-line.bad.cfg", 3, 6, "<newline>")]
     [InlineData("winxp-001-missing-comma.bad.cfg", 8, 48, "expecting ',' or ']'")]

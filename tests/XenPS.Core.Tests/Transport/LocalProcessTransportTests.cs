@@ -101,6 +101,31 @@ public sealed class LocalProcessTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task OutputHeldOpenByABackgroundProcessDoesNotBlockTheResult()
+    {
+        // The program exits but leaves a background child holding stdout (a daemon, an ssh master):
+        // the result comes with what was read, without waiting for that child.
+        await using var transport = new LocalProcessTransport(new LocalProcessTransportOptions { HostName = "dom0-test", DefaultTimeout = Bound })
+        {
+            OutputDrainTimeout = TimeSpan.FromSeconds(1),
+        };
+        string pidFile = Path.Combine(_temp.FullName, "daemon.pid");
+        try
+        {
+            CommandResult result = await transport.RunAsync(
+                new CommandRequest("sh", "-c", "echo started; sleep 120 & echo $! > \"$1\"", "sh", pidFile),
+                CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, result.ExitCode);
+            Assert.Equal("started\n", result.StandardOutput);
+        }
+        finally
+        {
+            int pid = await ProcessProbe.ReadPidFileAsync(pidFile, TimeSpan.FromSeconds(10));
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+        }
+    }
+
+    [Fact]
     public async Task TimeoutKillsTheProcessTreeAndThrows()
     {
         await using var transport = Create();

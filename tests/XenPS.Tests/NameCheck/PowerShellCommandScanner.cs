@@ -44,9 +44,10 @@ internal static class PowerShellCommandScanner
 
     private static readonly Regex s_splatWord = new(@"^@[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
+    // In prose only a capitalised Verb-XenNoun counts ("non-Xen hosts" is English, not a command).
     private static readonly Regex s_proseCommand = new(
-        @"(?<![A-Za-z0-9_\\-])[A-Za-z]+-Xen[A-Za-z0-9]*(?![A-Za-z0-9_])",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        @"(?<![A-Za-z0-9_\\-])[A-Z][a-z]+-Xen[A-Z0-9][A-Za-z0-9]*(?![A-Za-z0-9_])",
+        RegexOptions.CultureInvariant);
 
     private static readonly Regex s_inlineCode = new(@"(?<ticks>`+)(?<code>.+?)\k<ticks>", RegexOptions.CultureInvariant);
 
@@ -143,6 +144,36 @@ internal static class PowerShellCommandScanner
         }
 
         return result.Where(c => !ignored.Contains(c.Line)).ToList();
+    }
+
+    private static readonly Regex s_helpPageName = new(@"^[A-Za-z]+-Xen[A-Za-z0-9]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    private static readonly Regex s_parameterHeading = new(@"^###\s+-(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A PlatyPS cmdlet page (en-US/Verb-XenNoun.md) documents its command's parameters under
+    /// "### -Name" headings: each must be a parameter of that command. Null for other files.
+    /// </summary>
+    public static CommandUse? ScanHelpPageParameters(string text, string file)
+    {
+        string command = Path.GetFileNameWithoutExtension(file);
+        if (!s_helpPageName.IsMatch(command))
+        {
+            return null;
+        }
+
+        var parameters = new List<ParameterUse>();
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            Match heading = s_parameterHeading.Match(lines[i].TrimEnd('\r'));
+            if (heading.Success)
+            {
+                parameters.Add(new ParameterUse(heading.Groups["name"].Value, i + 1, heading.Groups["name"].Index));
+            }
+        }
+
+        return new CommandUse(file, command, 1, 1, true, parameters, false);
     }
 
     private static HashSet<int> IgnoredLines(string text)

@@ -457,7 +457,7 @@ public sealed class XlToolstack : IXenToolstack
             XlConfigNic? cfg = details?.Nics.FirstOrDefault(c => c.DevId == row.Index);
             nics.Add(new XenNetworkAdapter(name, row.Index)
             {
-                DomainId = row.Handle >= 0 ? details?.DomainId : null,
+                DomainId = details?.DomainId,
                 Mac = row.Mac,
                 Bridge = cfg?.Bridge,
                 Model = cfg?.Model,
@@ -476,13 +476,14 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenNetworkAdapter> AttachNetworkAdapterAsync(string domain, string vifSpec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vifSpec);
-        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
-        var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
 
         // xl network-attach reads each key=value as its own argument; a comma-joined spec would become a
-        // bridge named "xenbr0,mac=..." (fixtures 256 vs 260).
+        // bridge named "xenbr0,mac=..." (fixtures 256 vs 260). A spec xl would refuse fails here, before the host.
         var args = new List<string> { "network-attach", domain };
         args.AddRange(XlConfigFacts.NetworkAttachArguments(vifSpec));
+
+        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
+        var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
         await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<XenNetworkAdapter> after = await GetNetworkAdaptersAsync(domain, cancellationToken).ConfigureAwait(false);
@@ -559,7 +560,16 @@ public sealed class XlToolstack : IXenToolstack
         }
         catch (XenTimeoutException)
         {
-            throw new XenTimeoutException("Migration", timeout, HostName, domain);
+            // xl was stopped part-way: whether the domain still runs here, there, or nowhere is unknown,
+            // which is what StateUndefined tells the user (check both hosts).
+            _log.LogInformation("{Host}: migration of '{Domain}' did not finish within {Seconds} s; xl was stopped.", HostName, domain, timeout.TotalSeconds);
+            throw new XenMigrationException(
+                Display("xl", args),
+                -1,
+                $"xl migrate did not finish within {timeout.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts.",
+                HostName,
+                domain,
+                stateUndefined: true);
         }
 
         // The transport returns output when xl ends, so progress is reported afterwards, line by line.

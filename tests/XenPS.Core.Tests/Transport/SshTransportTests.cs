@@ -1,0 +1,354 @@
+using XenPS.Transport;
+
+namespace XenPS.Core.Tests.Transport;
+
+/// <summary>What the transport hands to ssh, and how it reads ssh's failures (no sshd needed).</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SshTransportArgumentTests : IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("xenps-ssh-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    private SshTransport Create(Func<SshTransportOptions, SshTransportOptions>? edit = null)
+    {
+        var options = new SshTransportOptions { Host = "dom0-a", ControlDirectory = Path.Combine(_temp.FullName, "cm") };
+        return new SshTransport(edit is null ? options : edit(options));
+    }
+
+    [Fact]
+    public void OptionsComeBeforeTheHostAndTheRemoteCommandIsOneQuotedWord()
+    {
+        SshTransport transport = Create(o => new SshTransportOptions
+        {
+            Host = o.Host,
+            ControlDirectory = o.ControlDirectory,
+            User = "root",
+            Port = 2222,
+            IdentityFile = "/home/me/.ssh/xen key",
+            ConnectTimeout = TimeSpan.FromSeconds(7),
+            ControlPersist = TimeSpan.FromSeconds(90),
+        });
+
+        IReadOnlyList<string> argv = transport.BuildArguments(new CommandRequest("xl", "list", "web 1; reboot"));
+
+        int separator = IndexOf(argv, "--");
+        Assert.Equal(argv.Count - 3, separator);
+        Assert.Equal("dom0-a", argv[^2]);
+        Assert.Equal("'xl' 'list' 'web 1; reboot'", argv[^1]);
+        Assert.Equal("BatchMode=yes", OptionValue(argv, "BatchMode"));
+        Assert.Equal("ConnectTimeout=7", OptionValue(argv, "ConnectTimeout"));
+        Assert.Equal("ControlMaster=auto", OptionValue(argv, "ControlMaster"));
+        Assert.Equal("ControlPersist=90", OptionValue(argv, "ControlPersist"));
+        Assert.Equal("ControlPath=" + Path.Combine(_temp.FullName, "cm") + "/%C", OptionValue(argv, "ControlPath"));
+        Assert.Equal("IdentitiesOnly=yes", OptionValue(argv, "IdentitiesOnly"));
+        Assert.Equal("/home/me/.ssh/xen key", argv[IndexOf(argv, "-i") + 1]);
+        Assert.Equal("2222", argv[IndexOf(argv, "-p") + 1]);
+        Assert.Equal("root", argv[IndexOf(argv, "-l") + 1]);
+        Assert.True(IndexOf(argv, "-i") < separator && IndexOf(argv, "-p") < separator && IndexOf(argv, "-l") < separator);
+    }
+
+    [Fact]
+    public void HostKeyCheckingIsLeftToTheUsersConfiguration()
+    {
+        IReadOnlyList<string> argv = Create().BuildArguments(new CommandRequest("xl", "info"));
+        Assert.DoesNotContain(argv, a => a.Contains("StrictHostKeyChecking", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(argv, a => a.Contains("UserKnownHostsFile", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("-i", argv);
+    }
+
+    [Fact]
+    public void ExtraOptionsComeFirstSoTheyWin()
+    {
+        // ssh keeps the first value of an option: the user's must precede XenPS's defaults.
+        SshTransport transport = Create(o => new SshTransportOptions
+        {
+            Host = o.Host,
+            ControlDirectory = o.ControlDirectory,
+            ExtraOptions = ["StrictHostKeyChecking=accept-new", "BatchMode=no"],
+        });
+        IReadOnlyList<string> argv = transport.BuildArguments(new CommandRequest("xl", "info"));
+        Assert.Equal(["-o", "StrictHostKeyChecking=accept-new", "-o", "BatchMode=no", "-o", "BatchMode=yes"], argv.Take(6));
+    }
+
+    [Fact]
+    public void AHostThatLooksLikeAnOptionStaysTheDestination()
+    {
+        SshTransport transport = new(new SshTransportOptions { Host = "-oProxyCommand=id", ControlDirectory = Path.Combine(_temp.FullName, "cm") });
+        IReadOnlyList<string> argv = transport.BuildArguments(new CommandRequest("xl", "info"));
+        Assert.Equal("--", argv[^3]);
+        Assert.Equal("-oProxyCommand=id", argv[^2]);
+    }
+
+    [Fact]
+    public void TheControlDirectoryIsPrivate()
+    {
+        SshTransport transport = Create();
+        transport.BuildArguments(new CommandRequest("true"));
+        UnixFileMode mode = File.GetUnixFileMode(Path.Combine(_temp.FullName, "cm"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, mode);
+    }
+
+    [Fact]
+    public void TheDefaultControlDirectoryIsPrivateAndShortEnoughForASocket()
+    {
+        string directory = SshControlDirectory.Prepare(null, out _);
+        Assert.True(directory.Length + SshControlDirectory.SocketNameLength <= SshControlDirectory.MaxSocketPath, directory);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+    }
+
+    [Fact]
+    public void AControlDirectoryTooLongForASocketIsRefused()
+    {
+        string tooLong = "/tmp/" + new string('d', 60);
+        Assert.Throws<ArgumentException>(() => SshControlDirectory.Prepare(tooLong, out _));
+    }
+
+    [Fact]
+    public async Task NulInAnArgumentIsRefusedBeforeSshRuns()
+    {
+        await using SshTransport transport = Create(o => new SshTransportOptions { Host = o.Host, ControlDirectory = o.ControlDirectory, SshProgram = "xenps-no-such-ssh" });
+        await Assert.ThrowsAsync<ArgumentException>(() => transport.RunAsync(new CommandRequest("xl", "rename", "a\0b"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AMissingSshClientIsAClearError()
+    {
+        await using SshTransport transport = Create(o => new SshTransportOptions { Host = o.Host, ControlDirectory = o.ControlDirectory, SshProgram = "xenps-no-such-ssh" });
+        XenOperationException ex = await Assert.ThrowsAsync<XenOperationException>(() => transport.RunAsync(new CommandRequest("xl", "info"), CancellationToken.None));
+        Assert.Equal("CommandNotFound", ex.ErrorId);
+        Assert.Contains("xenps-no-such-ssh", ex.Message);
+        Assert.Contains("dom0-a", ex.Message);
+    }
+
+    [Fact]
+    public void InvalidOptionsAreRefused()
+    {
+        Assert.Throws<ArgumentException>(() => new SshTransport(new SshTransportOptions { Host = " " }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SshTransport(new SshTransportOptions { Host = "h", Port = 0 }));
+        Assert.Throws<ArgumentException>(() => new SshTransport(new SshTransportOptions { Host = "h\0x" }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SshTransport(new SshTransportOptions { Host = "h", ConnectTimeout = TimeSpan.Zero }));
+    }
+
+    [Theory]
+    [InlineData("284-ssh_refused_xl_info", "Unreachable")]
+    [InlineData("285-ssh_auth_failed_xl_info", "Authentication")]
+    [InlineData("021-xl_create_srv_domU.cfg-MISSING_LIBGCC", "None")]
+    public void FixturesWithExit255AreClassifiedByStderr(string fixture, string expected)
+    {
+        string meta = File.ReadAllText(RepoPaths.Fixture("xen-4.17.7", fixture + ".meta"));
+        int exitCode = int.Parse(meta.Split('\n').Single(l => l.StartsWith("exit_code:", StringComparison.Ordinal))["exit_code:".Length..].Trim());
+        Assert.Equal(255, exitCode);
+        string stderr = File.ReadAllText(RepoPaths.Fixture("xen-4.17.7", fixture + ".stderr"));
+        Assert.Equal(Enum.Parse<SshFailureKind>(expected), SshErrors.Classify(exitCode, stderr));
+    }
+
+    [Theory]
+    [InlineData("ssh: Could not resolve hostname dom0-x: Name or service not known\n", "Unreachable")]
+    [InlineData("ssh: connect to host 10.0.0.9 port 22: Connection timed out\n", "Unreachable")]
+    [InlineData("ssh: connect to host 10.0.0.9 port 22: No route to host\n", "Unreachable")]
+    [InlineData("Connection closed by 10.0.0.9 port 22\n", "Unreachable")]
+    [InlineData("kex_exchange_identification: read: Connection reset by peer\n", "Unreachable")]
+    [InlineData("Warning: Permanently added 'x' (ED25519) to the list of known hosts.\nConnection to 10.0.0.9 closed by remote host.\n", "Unreachable")]
+    [InlineData("Host key verification failed.\n", "Authentication")]
+    [InlineData("@@@@\nIT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\nHost key verification failed.\n", "Authentication")]
+    [InlineData("Received disconnect from 10.0.0.9 port 22:2: Too many authentication failures\n", "Authentication")]
+    [InlineData("", "None")]
+    [InlineData("xl: fatal error: something\n", "None")]
+    public void SshMessagesWithExit255AreClassified(string stderr, string expected)
+    {
+        Assert.Equal(Enum.Parse<SshFailureKind>(expected), SshErrors.Classify(255, stderr));
+    }
+
+    [Theory]
+    [InlineData("bash: line 1: xl: command not found\n", "xl", true)]
+    [InlineData("sh: 1: xl: not found\n", "xl", true)]
+    [InlineData("sh: xl: not found\n", "xl", true)]
+    [InlineData("bash: line 1: /usr/sbin/xl: No such file or directory\n", "/usr/sbin/xl", true)]
+    [InlineData("sh: 1: xenstore-read: not found\n", "sh", false)]
+    [InlineData("xl: command not found\n", "xl", false)]
+    public void TheRemoteShellsCommandNotFoundIsRecognised(string stderr, string program, bool expected)
+    {
+        Assert.Equal(expected, SshErrors.IsRemoteCommandNotFound(127, stderr, program));
+        Assert.False(SshErrors.IsRemoteCommandNotFound(1, stderr, program));
+    }
+
+    [Fact]
+    public void SshLikeWordsWithAnotherExitCodeAreTheRemoteCommands()
+    {
+        Assert.Equal(SshFailureKind.None, SshErrors.Classify(1, "root@127.0.0.1: Permission denied (publickey).\n"));
+        Assert.Equal(SshFailureKind.None, SshErrors.Classify(0, "ssh: connect to host h port 22: Connection refused\n"));
+    }
+
+    private static int IndexOf(IReadOnlyList<string> argv, string value)
+    {
+        for (int i = 0; i < argv.Count; i++)
+        {
+            if (argv[i] == value)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string OptionValue(IReadOnlyList<string> argv, string name)
+    {
+        for (int i = 0; i + 1 < argv.Count; i++)
+        {
+            if (argv[i] == "-o" && argv[i + 1].StartsWith(name + "=", StringComparison.Ordinal))
+            {
+                return argv[i + 1];
+            }
+        }
+
+        return string.Empty;
+    }
+}
+
+/// <summary>Against a real sshd on 127.0.0.1 (see <see cref="SshdServer"/>).</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
+{
+    private readonly SshdFixture _fixture;
+
+    public SshTransportSshdTests(SshdFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    private SshdServer Server => _fixture.Server;
+
+    private SshTransport Create(string? identity = null, ListLogger<SshTransport>? logger = null) =>
+        new(Server.Options(Server.NewControlDirectory(), identity), logger);
+
+    private static Task<CommandResult> Run(SshTransport transport, CommandRequest request) =>
+        transport.RunAsync(request, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+
+    [Fact]
+    public async Task RunsCommandsAndReturnsExitCodeStdoutAndStderr()
+    {
+        await using SshTransport transport = Create();
+        CommandResult result = await Run(transport, new CommandRequest("sh", "-c", "echo out; echo err >&2; exit 3"));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("out\n", result.StandardOutput);
+        Assert.Equal("err\n", result.StandardError);
+
+        CommandResult whoami = await Run(transport, new CommandRequest("id", "-un"));
+        Assert.Equal(SshdServer.UserName + "\n", whoami.StandardOutput);
+    }
+
+    [Fact]
+    public async Task HostileArgumentsReachTheRemoteProgramVerbatim()
+    {
+        await using SshTransport transport = Create();
+        CommandResult result = await Run(transport, new CommandRequest("printf", ["%s\\0", .. HostileCorpus.Words]));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(HostileCorpus.Words, HostileCorpus.SplitNul(result.StandardOutput));
+    }
+
+    [Fact]
+    public async Task StandardInputReachesTheRemoteProgram()
+    {
+        await using SshTransport transport = Create();
+        string text = string.Concat(Enumerable.Range(0, 20000).Select(i => $"vif = ['mac=00:16:3e:00:00:{i % 100:00}'] # {i} ü\n"));
+        CommandResult result = await Run(transport, new CommandRequest("cat") { StandardInput = text });
+        Assert.Equal(text, result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task ARemoteCommandThatExits255IsAResultNotAnSshFailure()
+    {
+        await using SshTransport transport = Create();
+        CommandResult result = await Run(
+            transport,
+            new CommandRequest("sh", "-c", "echo 'Parsing config from /srv/domU.cfg' >&2; echo 'libgcc_s.so.1 must be installed for pthread_cancel to work' >&2; exit 255"));
+        Assert.Equal(255, result.ExitCode);
+        Assert.EndsWith("pthread_cancel to work\n", result.StandardError);
+    }
+
+    [Fact]
+    public async Task MultiplexingReusesOneConnectionAndDisposeClosesIt()
+    {
+        string controlDirectory = Server.NewControlDirectory();
+        int before = Server.CountConnections();
+        var logger = new ListLogger<SshTransport>();
+        await using (var transport = new SshTransport(Server.Options(controlDirectory), logger))
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                CommandResult result = await Run(transport, new CommandRequest("echo", $"call {i}"));
+                Assert.Equal($"call {i}\n", result.StandardOutput);
+            }
+
+            Assert.Equal(before + 1, Server.CountConnections());
+            Assert.NotEmpty(Directory.GetFileSystemEntries(controlDirectory));
+        }
+
+        Assert.Contains(logger.Entries, e => e.Message.Contains("closed the shared ssh connection", StringComparison.Ordinal));
+
+        // The master is gone: the next transport on the same socket folder opens a new connection.
+        await using (var again = new SshTransport(Server.Options(controlDirectory)))
+        {
+            await Run(again, new CommandRequest("true"));
+        }
+
+        Assert.Equal(before + 2, Server.CountConnections());
+    }
+
+    [Fact]
+    public async Task AProgramMissingOnTheHostIsCommandNotFound()
+    {
+        await using SshTransport transport = Create();
+        XenOperationException ex = await Assert.ThrowsAsync<XenOperationException>(() => Run(transport, new CommandRequest("xenps-no-such-xl", "list")));
+        Assert.Equal("CommandNotFound", ex.ErrorId);
+        Assert.Equal("127.0.0.1", ex.HostName);
+        Assert.Contains("'xenps-no-such-xl'", ex.Message);
+
+        // A program that runs and itself exits 127 is a normal result.
+        CommandResult result = await Run(transport, new CommandRequest("sh", "-c", "xenps-missing-inner; exit 127"));
+        Assert.Equal(127, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task ARejectedKeyIsAnAuthenticationError()
+    {
+        await using SshTransport transport = Create(identity: Server.RejectedKey);
+        XenAuthenticationException ex = await Assert.ThrowsAsync<XenAuthenticationException>(() => Run(transport, new CommandRequest("xl", "info")));
+        Assert.Contains("Permission denied (publickey)", ex.SshMessage);
+        Assert.Equal("127.0.0.1", ex.HostName);
+        Assert.Equal("AuthenticationFailed", ex.ErrorId);
+    }
+
+    [Fact]
+    public async Task TimeoutKillsSshAndTheConnectionStaysUsable()
+    {
+        await using SshTransport transport = Create();
+        XenTimeoutException ex = await Assert.ThrowsAsync<XenTimeoutException>(
+            () => Run(transport, new CommandRequest("sleep", "8") { Timeout = TimeSpan.FromSeconds(2) }));
+        Assert.Equal("127.0.0.1", ex.HostName);
+
+        CommandResult after = await Run(transport, new CommandRequest("echo", "still here"));
+        Assert.Equal("still here\n", after.StandardOutput);
+    }
+
+    [Fact]
+    public async Task AStoppedSshdIsUnreachable()
+    {
+        await using SshdServer own = await SshdServer.StartAsync(_fixture.SshdPath);
+        await using (var transport = new SshTransport(own.Options(own.NewControlDirectory())))
+        {
+            Assert.Equal("up\n", (await Run(transport, new CommandRequest("echo", "up"))).StandardOutput);
+        }
+
+        int pid = own.Pid;
+        await own.StopAsync();
+        Assert.True(await ProcessProbe.IsGoneAsync(pid, TimeSpan.FromSeconds(10)));
+
+        await using var after = new SshTransport(own.Options(own.NewControlDirectory()));
+        XenHostUnreachableException ex = await Assert.ThrowsAsync<XenHostUnreachableException>(() => Run(after, new CommandRequest("xl", "info")));
+        Assert.Contains("Connection refused", ex.SshMessage);
+        Assert.Equal("HostUnreachable", ex.ErrorId);
+    }
+}
