@@ -138,4 +138,15 @@ Describe 'ConvertFrom-XenConfig' {
             ConvertTo-XenConfig $c | Should -BeExactly (Get-Content -LiteralPath $path -Raw)
         }
     }
+
+    Context 'output' {
+        It 'shows a config as a list: the typed values, the keys and the file' {
+            $text = ConvertFrom-XenConfig -Path (Join-Path $ConfigFixtures 'busybox-001.cfg') | Out-String -Width 200
+            $text | Should -Match '(?m)^Name\s+: busybox-001\s*$'
+            $text | Should -Match '(?m)^MemoryMB\s+: 256\s*$'
+            $text | Should -Match '(?m)^Kernel\s+: /boot/vmlinuz\s*$'
+            $text | Should -Match '(?m)^Disks\s+: .*xvda.*/images/xen/busybox\.img'
+            $text | Should -Match '(?m)^SourcePath\s+: \S*busybox-001\.cfg\s*$'
+        }
+    }
 }

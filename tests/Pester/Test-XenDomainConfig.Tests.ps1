@@ -146,4 +146,12 @@ Describe 'Test-XenDomainConfig' {
             (Test-XenDomainConfig -Path (Join-Path $ConfigFixtures 'busybox-001.cfg') -XenHost $xh.Name).IsValid | Should -BeTrue
         }
     }
+
+    Context 'output' {
+        It 'shows a result as a list: IsValid, and each error with its position' {
+            $text = Test-XenDomainConfig -Path (Join-Path $ConfigFixtures 'centos-001-install.cfg') | Out-String -Width 300
+            $text | Should -Match '(?m)^IsValid\s+: False\s*$'
+            $text | Should -Match '(?m)^Errors\s+: Error at 9:13 \(on_reboot\): Unknown on_reboot action "shutdown" specified'
+        }
+    }
 }
