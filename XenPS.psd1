@@ -31,6 +31,7 @@
         'Connect-XenHost'
         'Disconnect-XenHost'
         'Get-XenHost'
+        'Get-XenHostConnection'
         'Set-XenSimulation'
     )
     FunctionsToExport    = @()

@@ -78,8 +78,13 @@ function Invoke-TestTask {
     Invoke-BuildTask
     Invoke-Program -FilePath 'dotnet' -ArgumentList @('test', $Solution, '-c', $Configuration, '--no-build')
 
-    $pesterDir = Join-Path -Path $RepoRoot -ChildPath 'tests/Pester'
-    $testFiles = @(Get-ChildItem -Path $pesterDir -Recurse -Filter '*.Tests.ps1' -File -ErrorAction SilentlyContinue)
+    # The cmdlet tests and the example runbooks' tests (both against the simulator).
+    $pesterDirs = @(
+        Join-Path -Path $RepoRoot -ChildPath 'tests/Pester'
+        Join-Path -Path $RepoRoot -ChildPath 'examples/runbooks'
+    )
+    $pesterDir = $pesterDirs -join ', '
+    $testFiles = @(Get-ChildItem -Path $pesterDirs -Recurse -Filter '*.Tests.ps1' -File -ErrorAction SilentlyContinue)
     if ($testFiles.Count -eq 0) {
         Write-Host "SKIPPED: Pester stage: no *.Tests.ps1 files under $pesterDir yet."
         return
@@ -87,7 +92,7 @@ function Invoke-TestTask {
 
     $pester = Get-PinnedModule -Name 'Pester'
     if (-not $pester) {
-        Write-Host (("SKIPPED: Pester stage ({0} test files in tests/Pester): Pester {1} is not installed. " +
+        Write-Host (("SKIPPED: Pester stage ({0} test files in tests/Pester and examples/runbooks): Pester {1} is not installed. " +
             "Install it with: Install-PSResource -Name Pester -Version {1}") -f $testFiles.Count, $Requirements['Pester'])
         return
     }
@@ -99,7 +104,7 @@ function Invoke-TestTask {
         "`$ErrorActionPreference = 'Stop'"
         "Import-Module -Name Pester -RequiredVersion $(ConvertTo-Literal $pester.Version.ToString())"
         "`$config = New-PesterConfiguration"
-        "`$config.Run.Path = $(ConvertTo-Literal $pesterDir)"
+        "`$config.Run.Path = @($(($pesterDirs | ForEach-Object { ConvertTo-Literal $_ }) -join ', '))"
         "`$config.Run.Exit = `$true"
         "`$config.Output.Verbosity = 'Detailed'"
         "`$config.TestResult.Enabled = `$true"

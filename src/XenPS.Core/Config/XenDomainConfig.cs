@@ -24,6 +24,12 @@ public sealed class XenDomainConfig
     /// <summary>The file the configuration was read from, if any.</summary>
     public string? SourcePath { get; set; }
 
+    /// <summary>The host the configuration was read from (Get-XenDomainConfig), or <see langword="null"/> for a local file or text.</summary>
+    public string? HostName { get; internal set; }
+
+    /// <summary>The connection the configuration came from: piped to New-XenDomain it is created on that host.</summary>
+    public XenHostConnection? XenHost { get; internal set; }
+
     /// <summary>The keys set in the file, in order of first appearance.</summary>
     public IReadOnlyList<string> Keys => Document.Keys;
 

@@ -223,13 +223,20 @@ public sealed class DomainConfigOperations
                 throw new XenOperationException("DomainNotRunning", XenErrorCategory.InvalidOperation, $"Domain '{target.Domain.Name}' on host '{target.Host.Name}' is off: it has no live configuration. Leave out -Running to read its config file.");
             }
 
-            return XenDomainConfig.FromLibxlJson(await ts.GetLiveConfigJsonAsync(target.Reference, ct).ConfigureAwait(false));
+            return Stamp(XenDomainConfig.FromLibxlJson(await ts.GetLiveConfigJsonAsync(target.Reference, ct).ConfigureAwait(false)), target.Host);
         }
 
         string path = target.Domain.ConfigPath ?? throw new XenOperationException(
             "NoConfigFile", XenErrorCategory.ObjectNotFound,
             $"Domain '{target.Domain.Name}' on host '{target.Host.Name}' has no config file in {ts.ConfigDirectory}. Use -Running for its live configuration.");
-        return XenDomainConfig.Parse(await ts.ReadFileAsync(path, ct).ConfigureAwait(false), path);
+        return Stamp(XenDomainConfig.Parse(await ts.ReadFileAsync(path, ct).ConfigureAwait(false), path), target.Host);
+    }
+
+    private static XenDomainConfig Stamp(XenDomainConfig config, XenHostConnection host)
+    {
+        config.HostName = host.Name;
+        config.XenHost = host;
+        return config;
     }
 
     /// <summary>

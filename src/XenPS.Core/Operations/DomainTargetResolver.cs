@@ -26,7 +26,11 @@ public sealed class DomainSelector
     /// <summary>Only domains in these states (<c>Get-XenDomain -State</c>).</summary>
     public IReadOnlyList<XenDomainState>? States { get; init; }
 
-    /// <summary>Whether to include Domain-0 when no name, id or UUID is given (listing does; bulk verbs do not).</summary>
+    /// <summary>
+    /// Whether Domain-0 can be selected by no filter or by a wildcard (listing: yes; the verbs that change
+    /// domains: no, so <c>Stop-XenDomain *</c> means every guest). Naming it literally (<c>Domain-0</c>, id 0)
+    /// always selects it.
+    /// </summary>
     public bool IncludeDom0WhenUnfiltered { get; init; } = true;
 }
 
@@ -102,10 +106,11 @@ public static class DomainTargetResolver
         {
             foreach (XenDomain d in domains)
             {
-                bool hit = unfiltered && (selector.IncludeDom0WhenUnfiltered || d.Id != 0);
+                bool dom0Hidden = !selector.IncludeDom0WhenUnfiltered && d.Id == 0;
+                bool hit = unfiltered && !dom0Hidden;
                 for (int i = 0; i < wildcards.Count; i++)
                 {
-                    if (wildcards[i].IsMatch(d.Name))
+                    if (wildcards[i].IsMatch(d.Name) && !(dom0Hidden && wildcards[i].HasWildcards))
                     {
                         hit = true;
                         matchedLiteral.Add(i);

@@ -48,7 +48,7 @@ public sealed class SimulationChange
                 throw new ArgumentException($"Latency of '{op}' must be between 0 and 86400 seconds, not {e.Value}.");
             }
 
-            list.Add(new($"Make {op} take {seconds.ToString("0.###", CultureInfo.InvariantCulture)} s", (f, h, ct) => f.SetLatencyAsync(h, op, TimeSpan.FromSeconds(seconds), ct)));
+            list.Add(new($"Make {op} take {seconds.ToString("0.###", CultureInfo.InvariantCulture)} s", (f, h, ct) => ForEachAsync(Expand(op), o => f.SetLatencyAsync(h, o, TimeSpan.FromSeconds(seconds), ct))));
         }
 
         foreach (IDictionary fail in failNext ?? [])
@@ -70,7 +70,7 @@ public sealed class SimulationChange
             }
 
             string message = Get(fail, "Message")?.ToString() is { Length: > 0 } m ? m : $"libxl: error: simulated failure of {op}";
-            list.Add(new($"Fail the next {count} {op} call(s) with: {message}", (f, h, ct) => f.FailNextAsync(h, op, (int)count, message, ct)));
+            list.Add(new($"Fail the next {count} {op} call(s) with: {message}", (f, h, ct) => ForEachAsync(Expand(op), o => f.FailNextAsync(h, o, (int)count, message, ct))));
         }
 
         if (failNextMigration is { } mf)
@@ -94,6 +94,18 @@ public sealed class SimulationChange
         }
 
         return list;
+    }
+
+    // "Create" is what an operator means by creating a domain, whichever way it is created
+    // (xl create from text, or from a config file: Start-XenDomain, New-XenDomain -Start).
+    private static IEnumerable<string> Expand(string op) => op == "Create" ? ["Create", "CreateFromFile"] : [op];
+
+    private static async Task ForEachAsync(IEnumerable<string> ops, Func<string, Task> apply)
+    {
+        foreach (string o in ops)
+        {
+            await apply(o).ConfigureAwait(false);
+        }
     }
 
     private static double Number(object? value, string what)

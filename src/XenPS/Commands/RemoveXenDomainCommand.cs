@@ -8,17 +8,28 @@ namespace XenPS.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveXenDomainCommand : XenBulkDomainCmdlet
+public sealed class RemoveXenDomainCommand : XenDomainWorkCmdlet
 {
     /// <summary>Destroy a running domain before removing it (without it, a running domain is an error). Does not suppress confirmation.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>How many domains are removed at once (default 5).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 5;
+
+    /// <inheritdoc />
+    protected override int Throttle => ThrottleLimit;
+
+    /// <inheritdoc />
+    protected override bool WriteResults => false;
+
     /// <inheritdoc />
     protected override string ActionPhrase => ActionText.Phrase(DomainAction.Remove, Force);
 
     /// <inheritdoc />
-    protected override async Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken)
+    protected override async Task<object?> WorkAsync(DomainTarget target, CancellationToken cancellationToken)
     {
         await Lifecycle.RemoveAsync(target, Force, cancellationToken).ConfigureAwait(false);
         return null;

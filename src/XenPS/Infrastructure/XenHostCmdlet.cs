@@ -77,7 +77,7 @@ public sealed class XenHostTransformationAttribute : ArgumentTransformationAttri
                     IReadOnlyList<XenHostConnection> found = XenSessions.Current.Find(name);
                     if (found.Count == 0)
                     {
-                        throw new ArgumentTransformationMetadataException($"No open connection is named '{name}'. Connect to it first with Connect-XenHost (tab completion lists the open connections).");
+                        throw new ArgumentTransformationMetadataException($"No open connection is named '{name}'. Connect to it first with Connect-XenHost; Get-XenHostConnection lists the open ones.");
                     }
 
                     result.AddRange(found);

@@ -66,6 +66,12 @@ public sealed class ResolverAndSessionTests
         var listings = TwoHosts(out _, out _);
         Assert.Contains(DomainTargetResolver.Select(listings, new DomainSelector()).Targets, t => t.Domain.Id == 0);
         Assert.DoesNotContain(DomainTargetResolver.Select(listings, new DomainSelector { IncludeDom0WhenUnfiltered = false }).Targets, t => t.Domain.Id == 0);
+        var star = DomainTargetResolver.Select(listings, new DomainSelector { Names = ["*"], IncludeDom0WhenUnfiltered = false });
+        Assert.DoesNotContain(star.Targets, t => t.Domain.Id == 0);
+        Assert.Contains(star.Targets, t => t.Domain.Name == "web1");
+        var literal = DomainTargetResolver.Select(listings, new DomainSelector { Names = ["Domain-0"], IncludeDom0WhenUnfiltered = false });
+        Assert.Equal(2, literal.Targets.Count);
+        Assert.Empty(literal.NotFound);
     }
 
     private sealed class Probe(bool dom0) : IDom0Probe
