@@ -10,10 +10,15 @@ public abstract partial class XenHostCmdlet : XenCmdlet
     /// The hosts to act on (connections from <c>Connect-XenHost</c>, or their names). Several hosts fan
     /// out. Default: the session's default connection; on a Dom0 with no connection, this host.
     /// </summary>
+    /// <remarks>
+    /// No null validation on purpose: objects that came from no host (a config read from a local file)
+    /// bind a null XenHost by property name, which must mean "the default host", not a binding error.
+    /// </remarks>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [XenHostTransformation]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyCollection]
     public XenHostConnection[]? XenHost { get; set; }
 
     /// <summary>The session of this runspace.</summary>
@@ -64,12 +69,19 @@ public sealed class XenHostTransformationAttribute : ArgumentTransformationAttri
     /// <inheritdoc />
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
+        if (inputData is null)
+        {
+            return null!;
+        }
+
         var result = new List<XenHostConnection>();
         foreach (object? item in LanguagePrimitives.GetEnumerable(inputData) ?? new[] { inputData })
         {
             object? o = item is PSObject pso ? pso.BaseObject : item;
             switch (o)
             {
+                case null:
+                    break;
                 case XenHostConnection c:
                     result.Add(c);
                     break;
