@@ -167,8 +167,8 @@ Stop-XenDomain -Name web1 -XenHost $c -WhatIf
 Stop-XenDomain -Name web1 -XenHost $c -Force -WhatIf
 '@
                 $child.ExitCode | Should -Be 0 -Because ($child.Output -join "`n")
-                $child.Output | Should -Contain "What if: Performing the operation `"Shut down`" on target `"Domain 'web1' on host '$($shared.Name)'`"."
-                $child.Output | Should -Contain "What if: Performing the operation `"Destroy (force off)`" on target `"Domain 'web1' on host '$($shared.Name)'`"."
+                $child.Output | Should -Contain "What if: Shut down domain 'web1' on host '$($shared.Name)'."
+                $child.Output | Should -Contain "What if: Destroy domain 'web1' on host '$($shared.Name)' (xl destroy: no graceful shutdown)."
                 (Get-XenDomain web1 -XenHost $shared).State | Should -Be 'Running'
             }
             finally {

@@ -142,8 +142,8 @@ public sealed class NewXenDomainCommand : XenHostCmdlet
 
             string name = config.Name ?? "(no name)";
             string path = DomainConfigOperations.ConfigPathFor(host.ConfigDirectory, name);
-            string action = (Force ? $"Write (overwriting if present) '{path}'" : $"Write '{path}'") + (Start ? (Paused ? " and start the domain paused" : " and start the domain") : string.Empty);
-            if (!ShouldProcess(ActionText.DomainTarget(name, host.Name), action))
+            string sentence = $"Create domain '{name}' on host '{host.Name}': write '{path}'{(Force ? " (overwriting it if present)" : string.Empty)}{(Start ? (Paused ? " and start it paused" : " and start it") : string.Empty)}.";
+            if (!ShouldProcess(sentence, sentence.TrimEnd('.') + "?", "Confirm"))
             {
                 continue;
             }

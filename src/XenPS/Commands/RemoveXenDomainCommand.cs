@@ -29,6 +29,10 @@ public sealed class RemoveXenDomainCommand : XenDomainWorkCmdlet
     protected override string ActionPhrase => ActionText.Phrase(DomainAction.Remove, Force);
 
     /// <inheritdoc />
+    protected override string DescribeAction(DomainTarget target) =>
+        $"Remove domain '{target.Domain.Name}' on host '{target.Host.Name}': {(Force ? "destroy it if it runs, then delete" : "delete")} its config file and autostart link.";
+
+    /// <inheritdoc />
     protected override async Task<object?> WorkAsync(DomainTarget target, CancellationToken cancellationToken)
     {
         await Lifecycle.RemoveAsync(target, Force, cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,10 @@ public sealed class RenameXenDomainCommand : XenDomainActionCmdlet
     protected override string ActionPhrase => $"Rename to '{NewName}'";
 
     /// <inheritdoc />
+    protected override string DescribeAction(DomainTarget target) =>
+        $"Rename domain '{target.Domain.Name}' on host '{target.Host.Name}' to '{NewName}'.";
+
+    /// <inheritdoc />
     protected override async Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken)
     {
         if (Interlocked.Increment(ref _count) > 1)

@@ -27,6 +27,11 @@ public sealed class RestartXenDomainCommand : XenBulkDomainCmdlet
     protected override string ActionPhrase => ActionText.Phrase(DomainAction.Restart, Force);
 
     /// <inheritdoc />
+    protected override string DescribeAction(DomainTarget target) => Force
+        ? $"Destroy domain '{target.Domain.Name}' on host '{target.Host.Name}' and start it again from its config file."
+        : $"Reboot domain '{target.Domain.Name}' on host '{target.Host.Name}'.";
+
+    /// <inheritdoc />
     protected override void ValidateInvocation()
     {
         if (Timeout is not null && !Wait)

@@ -31,7 +31,8 @@ public sealed class RestoreXenDomainCommand : XenHostCmdlet
         {
             foreach (string path in Path)
             {
-                if (!ShouldProcess($"Save file '{path}' on host '{host.Name}'", Paused ? "Restore (paused)" : "Restore"))
+                string sentence = $"Restore a domain on host '{host.Name}' from save file '{path}'{(Paused ? ", paused" : string.Empty)}.";
+                if (!ShouldProcess(sentence, sentence.TrimEnd('.') + "?", "Confirm"))
                 {
                     continue;
                 }

@@ -37,6 +37,15 @@ public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
     });
 
     /// <inheritdoc />
+    protected override string DescribeAction(DomainTarget target) =>
+        $"Save domain '{target.Domain.Name}' on host '{target.Host.Name}' to '{Path}'" + (Mode switch
+        {
+            XenSaveMode.KeepRunning => " and keep it running.",
+            XenSaveMode.LeavePaused => " and leave it paused.",
+            _ => " and destroy it.",
+        });
+
+    /// <inheritdoc />
     protected override void ValidateInvocation()
     {
         if (KeepRunning && LeavePaused)

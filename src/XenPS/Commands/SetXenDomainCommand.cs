@@ -58,6 +58,10 @@ public sealed class SetXenDomainCommand : XenDomainActionCmdlet
     protected override string ActionPhrase => "Set " + Settings.Describe();
 
     /// <inheritdoc />
+    protected override string DescribeAction(DomainTarget target) =>
+        $"Change domain '{target.Domain.Name}' on host '{target.Host.Name}': {Settings.Describe()}.";
+
+    /// <inheritdoc />
     protected override void ValidateInvocation()
     {
         if (Settings.IsEmpty)

@@ -15,7 +15,11 @@ public sealed class StartXenDomainCommand : XenBulkDomainCmdlet
     public SwitchParameter Paused { get; set; }
 
     /// <inheritdoc />
-    protected override string ActionPhrase => Paused ? "Start (paused)" : ActionText.Phrase(DomainAction.Start);
+    protected override string ActionPhrase => ActionText.Phrase(DomainAction.Start);
+
+    /// <inheritdoc />
+    protected override string DescribeAction(DomainTarget target) =>
+        $"Start domain '{target.Domain.Name}' on host '{target.Host.Name}'{(Paused ? " paused" : string.Empty)}.";
 
     /// <inheritdoc />
     protected override Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken) =>

@@ -27,6 +27,11 @@ public sealed class StopXenDomainCommand : XenBulkDomainCmdlet
     protected override string ActionPhrase => ActionText.Phrase(DomainAction.Stop, Force);
 
     /// <inheritdoc />
+    protected override string DescribeAction(DomainTarget target) => Force
+        ? $"Destroy domain '{target.Domain.Name}' on host '{target.Host.Name}' (xl destroy: no graceful shutdown)."
+        : $"Shut down domain '{target.Domain.Name}' on host '{target.Host.Name}'.";
+
+    /// <inheritdoc />
     protected override void ValidateInvocation()
     {
         if (Timeout is not null && !Wait && !Force)

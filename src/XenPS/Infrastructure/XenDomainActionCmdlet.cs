@@ -26,6 +26,9 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
     /// <summary>The action's verb phrase for ShouldProcess, e.g. "Shut down".</summary>
     protected abstract string ActionPhrase { get; }
 
+    /// <summary>The sentence -WhatIf and -Confirm show for one domain, e.g. "Shut down domain 'web1' on host 'dom0-a'."</summary>
+    protected virtual string DescribeAction(DomainTarget target) => ActionText.ForDomain(ActionPhrase, target.Domain.Name, target.Host.Name);
+
     /// <summary>The activity shown by Write-Progress.</summary>
     protected virtual string ProgressActivity => ActionPhrase + " Xen domains";
 
@@ -46,7 +49,8 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
     {
         foreach (DomainTarget t in ResolveTargets())
         {
-            if (ShouldProcess(ActionText.DomainTarget(t.Domain.Name, t.Host.Name), ActionPhrase))
+            string sentence = DescribeAction(t);
+            if (ShouldProcess(sentence, sentence.TrimEnd('.') + "?", "Confirm"))
             {
                 using (LogScope())
                 {
