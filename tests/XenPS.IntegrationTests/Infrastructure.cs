@@ -19,6 +19,7 @@ public static class RealXenCollection
 public sealed class TestOutputLoggerProvider : ILoggerProvider, ILoggerFactory
 {
     private readonly object _gate = new();
+    private readonly List<string> _pending = new();
     private ITestOutputHelper? _output;
 
     /// <summary>Where log lines go from now on (null: nowhere).</summary>
@@ -27,6 +28,16 @@ public sealed class TestOutputLoggerProvider : ILoggerProvider, ILoggerFactory
         lock (_gate)
         {
             _output = output;
+            if (output is not null)
+            {
+                // What a fixture logged before any test was running (its guest creates) goes to the first test.
+                foreach (string line in _pending)
+                {
+                    output.WriteLine(line);
+                }
+
+                _pending.Clear();
+            }
         }
     }
 
@@ -44,7 +55,14 @@ public sealed class TestOutputLoggerProvider : ILoggerProvider, ILoggerFactory
         {
             try
             {
-                _output?.WriteLine(line);
+                if (_output is null)
+                {
+                    _pending.Add(line);
+                }
+                else
+                {
+                    _output.WriteLine(line);
+                }
             }
             catch (InvalidOperationException)
             {
@@ -62,6 +80,11 @@ public sealed class TestOutputLoggerProvider : ILoggerProvider, ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
             string time = DateTime.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
             owner.Write($"    [{time} {logLevel.ToString()[..4]} {category}] {formatter(state, exception)}");
         }

@@ -788,16 +788,64 @@ public sealed class XlToolstack : IXenToolstack
             return;
         }
 
-        // xl's own -w waits for the domain to go; the transport's timeout kills xl when it takes too long.
+        // xl's own -w waits for the domain to shut down; the transport's timeout kills xl when it takes too long.
         TimeSpan limit = timeout ?? _options.LifecycleTimeout;
+        long started = Environment.TickCount64;
+        CommandResult r;
         try
         {
-            await RunXlAsync(domain, [verb, "-w", domain], limit, cancellationToken).ConfigureAwait(false);
+            r = await RunXlAsync(domain, [verb, "-w", domain], limit, cancellationToken).ConfigureAwait(false);
         }
         catch (XenTimeoutException)
         {
             _log.LogInformation("{Host}: '{Verb} -w {Domain}' did not finish within {Seconds} s.", HostName, verb, domain, limit.TotalSeconds);
             throw new XenTimeoutException(operation, limit, HostName, domain);
+        }
+
+        // Real xl returns from "shutdown -w" at the shutdown event ("Domain 7 has been shut down"), before
+        // the xl process that watches the domain has destroyed it (on_poweroff=destroy, the default): for a
+        // moment the domain is still listed, shut down or dying. The contract promises it is gone.
+        if (verb == "shutdown" && XlErrorClassifier.ShutDownDomainId(r.StandardError) is int domid)
+        {
+            TimeSpan left = limit - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+            await WaitUntilDestroyedAsync(domain, domid, left, operation, limit, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitUntilDestroyedAsync(string domain, int domid, TimeSpan left, string operation, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        string id = domid.ToString(CultureInfo.InvariantCulture);
+        long deadline = Environment.TickCount64 + (long)Math.Max(0, left.TotalMilliseconds);
+        bool actionChecked = false;
+        while (true)
+        {
+            CommandResult list = await RunXlAsync(null, ["list", "-v", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            XlListRow? row = list.ExitCode == 0 ? XlListParser.Parse(list.StandardOutput).FirstOrDefault() : null;
+            if (row is null || row.State is not (XenDomainState.Shutdown or XenDomainState.Dying))
+            {
+                return;
+            }
+
+            if (!actionChecked && row.State == XenDomainState.Shutdown)
+            {
+                // on_poweroff = "preserve" (or a restart) keeps the shut-down domain: nothing will destroy it.
+                actionChecked = true;
+                CommandResult details = await RunXlAsync(null, ["list", "-l", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+                string? action = details.ExitCode == 0 ? XlLongListParser.OnPoweroff(details.StandardOutput) : null;
+                if (action is not null && !action.EndsWith("destroy", StringComparison.Ordinal))
+                {
+                    _log.LogInformation("{Host}: domain '{Domain}' (id {Id}) has shut down and stays (on_poweroff = {Action}).", HostName, domain, domid, action);
+                    return;
+                }
+            }
+
+            if (Environment.TickCount64 > deadline)
+            {
+                _log.LogInformation("{Host}: domain '{Domain}' (id {Id}) shut down but was not destroyed within {Seconds} s.", HostName, domain, domid, limit.TotalSeconds);
+                throw new XenTimeoutException(operation, limit, HostName, domain);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
         }
     }
 
