@@ -52,7 +52,7 @@ public sealed class RealXenEnvironment
     /// <summary>A writable folder on the Dom0 for images and save files.</summary>
     public string Scratch { get; private init; } = "/tmp";
 
-    /// <summary>Ssh options: the harness's, plus <c>XENPS_TEST_SSH_OPTIONS</c> (space-separated) when set.</summary>
+    /// <summary>Ssh options: <c>XENPS_TEST_SSH_OPTIONS</c> (space-separated; first, so they win: ssh keeps the first value) and the harness's.</summary>
     public IReadOnlyList<string> SshOptions { get; private init; } = HarnessSshOptions;
 
     /// <summary>The name connections show (host:port, as XenConnectionFactory names them).</summary>
@@ -86,7 +86,7 @@ public sealed class RealXenEnvironment
             Scratch = Get("XENPS_TEST_SCRATCH") ?? "/tmp",
             SshOptions = extra is null
                 ? HarnessSshOptions
-                : [.. HarnessSshOptions, .. extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)],
+                : [.. extra.Split(' ', StringSplitOptions.RemoveEmptyEntries), .. HarnessSshOptions],
         };
 
         static string? Get(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;

@@ -77,11 +77,13 @@ public sealed class ScenarioGuests : IAsyncLifetime
         return path;
     }
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
+        // One call first, so that the ssh control connection exists before the two creates open their
+        // sessions together (parallel first connections can be refused by the Dom0's sshd).
+        await Toolstack.GetHostInfoAsync(CancellationToken.None);
         Pv = Toolstack.CreateAsync(Environment.GuestConfig(PvName, XenDomainType.Pv, Environment.GuestMemoryMB * 2), false, CancellationToken.None);
         Pvh = Toolstack.CreateAsync(Environment.GuestConfig(PvhName, XenDomainType.Pvh), false, CancellationToken.None);
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()

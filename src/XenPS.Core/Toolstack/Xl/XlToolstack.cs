@@ -80,16 +80,33 @@ public sealed class XlToolstack : IXenToolstack
     {
         // Four calls, whatever the number of domains; they are independent, so they run together.
         Task<CommandResult> listTask = XlAsync(null, cancellationToken, "list", "-v");
-        Task<CommandResult> longTask = XlAsync(null, cancellationToken, "list", "-l");
+        Task<CommandResult> longTask = ReadTwiceOnSilentFailureAsync(() => RunXlAsync(null, ["list", "-l"], _options.CommandTimeout, cancellationToken, throwOnError: false), cancellationToken);
         Task<IReadOnlyList<XenDomainUptime>?> uptimeTask = TryGetUptimesAsync(cancellationToken);
-        Task<CommandResult> inventoryTask = ShAsync("config-inventory", XlHostScripts.ConfigInventory, [ConfigDirectory, AutoStartDirectory], null, null, cancellationToken);
+        Task<CommandResult> inventoryTask = ReadTwiceOnSilentFailureAsync(() => ShAsync("config-inventory", XlHostScripts.ConfigInventory, [ConfigDirectory, AutoStartDirectory], null, null, cancellationToken, throwOnError: false), cancellationToken);
         await Task.WhenAll(listTask, longTask, uptimeTask, inventoryTask).ConfigureAwait(false);
+        ThrowIfFailed(longTask.Result, Display("xl", ["list", "-l"]));
+        ThrowIfFailed(inventoryTask.Result, ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]));
 
         IReadOnlyList<XlListRow> rows = XlListParser.Parse(listTask.Result.StandardOutput);
-        var details = XlLongListParser.Parse(longTask.Result.StandardOutput, HostName)
-            .Where(d => d.DomainId.HasValue)
-            .GroupBy(d => d.DomainId!.Value)
-            .ToDictionary(g => g.Key, g => g.First());
+        var details = ParseDetails(longTask.Result.StandardOutput);
+
+        // Real xl skips, without a word, a domain whose configuration it cannot read at that moment
+        // (xl_info.c list_domains_details: "if (rc) continue;"), e.g. one that another xl is still
+        // creating or changing. One more look fills the gap; a domain still without it has no type.
+        int[] missing = rows.Where(r => r.Id != 0 && !details.ContainsKey(r.Id) && r.State is not (XenDomainState.Dying or XenDomainState.Shutdown)).Select(r => r.Id).ToArray();
+        if (missing.Length > 0)
+        {
+            _log.LogInformation("{Host}: 'xl list -l' left out domain(s) {Ids}; asking again.", HostName, string.Join(", ", missing));
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            CommandResult again = await RunXlAsync(null, ["list", "-l"], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            if (again.ExitCode == 0)
+            {
+                foreach (var (id, d) in ParseDetails(again.StandardOutput))
+                {
+                    details.TryAdd(id, d);
+                }
+            }
+        }
         var uptimes = (uptimeTask.Result ?? Array.Empty<XenDomainUptime>())
             .GroupBy(u => u.DomainId)
             .ToDictionary(g => g.Key, g => g.First().Uptime);
@@ -737,6 +754,38 @@ public sealed class XlToolstack : IXenToolstack
         }
 
         return Guid.TryParse(domain, out Guid uuid) ? all.FirstOrDefault(d => d.Uuid == uuid) : null;
+    }
+
+    private Dictionary<int, XlDomainDetails> ParseDetails(string output) =>
+        XlLongListParser.Parse(output, HostName)
+            .Where(d => d.DomainId.HasValue)
+            .GroupBy(d => d.DomainId!.Value)
+            .ToDictionary(g => g.Key, g => g.First());
+
+    /// <summary>
+    /// Runs a read-only listing call, and once more when it failed with exit 255 and said nothing: seen on
+    /// Xen 4.17.7 under load right after a create (the remote program died without a word; ssh reports
+    /// that as 255). A read is safe to repeat; a real error (with xl's words) is not retried.
+    /// </summary>
+    private async Task<CommandResult> ReadTwiceOnSilentFailureAsync(Func<Task<CommandResult>> read, CancellationToken cancellationToken)
+    {
+        CommandResult r = await read().ConfigureAwait(false);
+        if (r.ExitCode != 255 || r.StandardError.Trim().Length > 0)
+        {
+            return r;
+        }
+
+        _log.LogInformation("{Host}: a listing call exited 255 without a message; running it once more.", HostName);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        return await read().ConfigureAwait(false);
+    }
+
+    private void ThrowIfFailed(CommandResult r, string shown)
+    {
+        if (r.ExitCode != 0)
+        {
+            throw XlErrorClassifier.Classify(shown, r.ExitCode, r.StandardError, HostName, null);
+        }
     }
 
     private async Task<IReadOnlyList<XenDomainUptime>?> TryGetUptimesAsync(CancellationToken cancellationToken)
