@@ -79,11 +79,12 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<IReadOnlyList<XenDomain>> ListDomainsAsync(CancellationToken cancellationToken)
     {
         // Four calls, whatever the number of domains; they are independent, so they run together.
-        Task<CommandResult> listTask = XlAsync(null, cancellationToken, "list", "-v");
+        Task<CommandResult> listTask = ReadTwiceOnSilentFailureAsync(() => RunXlAsync(null, ["list", "-v"], _options.CommandTimeout, cancellationToken, throwOnError: false), cancellationToken);
         Task<CommandResult> longTask = ReadTwiceOnSilentFailureAsync(() => RunXlAsync(null, ["list", "-l"], _options.CommandTimeout, cancellationToken, throwOnError: false), cancellationToken);
         Task<IReadOnlyList<XenDomainUptime>?> uptimeTask = TryGetUptimesAsync(cancellationToken);
         Task<CommandResult> inventoryTask = ReadTwiceOnSilentFailureAsync(() => ShAsync("config-inventory", XlHostScripts.ConfigInventory, [ConfigDirectory, AutoStartDirectory], null, null, cancellationToken, throwOnError: false), cancellationToken);
         await Task.WhenAll(listTask, longTask, uptimeTask, inventoryTask).ConfigureAwait(false);
+        ThrowIfFailed(listTask.Result, Display("xl", ["list", "-v"]));
         ThrowIfFailed(longTask.Result, Display("xl", ["list", "-l"]));
         ThrowIfFailed(inventoryTask.Result, ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]));
 
