@@ -5,6 +5,7 @@
 #
 # usage: up.sh            (run dir: $XENPS_RUN_DIR if set, else a new /tmp/xenps-xen.XXXXXX)
 # knobs: XENPS_BOOT_TIMEOUT (s per boot attempt, default 180), XENPS_QEMU_MEM (default 2G),
+#        XENPS_DOM0_VERBOSE=1 (Dom0 kernel without "quiet"), XENPS_XEN_ARGS_EXTRA, XENPS_DOM0_ARGS_EXTRA,
 #        XENPS_CACHE_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/xenps)
 # Tear down with: down.sh <env file>
 set -euo pipefail
@@ -145,6 +146,10 @@ RUN=$(cd "$RUN" && pwd)
 install -m 600 "$IMG/id_ed25519" "$RUN/id_ed25519"
 install -m 644 "$IMG/id_ed25519.pub" "$RUN/id_ed25519.pub"
 DOM0_KERNEL=$IMG/vmlinuz
+# Every Dom0 kernel message crosses Xen's console onto an emulated UART: "quiet" halves the boot
+# (17-28 s instead of 37-44 s measured). XENPS_DOM0_VERBOSE=1 keeps the full kernel log.
+DOM0_ARGS="console=hvc0 earlyprintk=xen"
+[[ ${XENPS_DOM0_VERBOSE:-0} == 1 ]] || DOM0_ARGS+=" quiet"
 [[ -f $IMG/vmlinux ]] && DOM0_KERNEL=$IMG/vmlinux
 PIDFILE=$RUN/qemu.pid
 SERIAL=$RUN/serial.log
@@ -191,7 +196,7 @@ start_qemu() {
       -cpu qemu64,+svm,+npt -smp 2 -m "$QEMU_MEM" \
       -kernel "$IMG/xen" \
       -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot console_timestamps=boot${XENPS_XEN_ARGS_EXTRA:+ $XENPS_XEN_ARGS_EXTRA}" \
-      -initrd "$DOM0_KERNEL console=hvc0 earlyprintk=xen${XENPS_DOM0_ARGS_EXTRA:+ $XENPS_DOM0_ARGS_EXTRA},$IMG/dom0-initrd.cpio" \
+      -initrd "$DOM0_KERNEL $DOM0_ARGS${XENPS_DOM0_ARGS_EXTRA:+ $XENPS_DOM0_ARGS_EXTRA},$IMG/dom0-initrd.cpio" \
       -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$PORT-:22" -device e1000,netdev=n0,romfile= \
       -display none -vga none -serial "file:$SERIAL" -no-reboot \
       -pidfile "$PIDFILE" -daemonize </dev/null >"$RUN/qemu.out" 2>&1; then
