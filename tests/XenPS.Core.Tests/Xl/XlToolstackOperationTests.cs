@@ -114,9 +114,10 @@ public sealed class XlToolstackOperationTests
     [Fact]
     public async Task Shutdown_with_wait_uses_xls_w_bounded_by_the_timeout()
     {
-        var t = new FakeTransport().OnXl("shutdown -w testvm", XlFixture.Load("123"));
+        var t = new FakeTransport().OnXl("shutdown -w testvm", XlFixture.Load("123"))
+            .OnXl("list -v 7", string.Empty, "Error: Domain '7' does not exist.\n", exit: 1);
         await t.Toolstack().ShutdownAsync("testvm", true, TimeSpan.FromSeconds(42), None);
-        Assert.Equal(TimeSpan.FromSeconds(42), t.Calls.Single().Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(42), t.Calls.First().Timeout);
     }
 
     [Fact]

@@ -88,8 +88,27 @@ if [[ -n $BUILD_PID ]]; then
   ((budget > 60)) || { log "no time left for the integration tests"; exit 1; }
   log "running the integration tests (time left: ${budget}s)"
   read -r -a extra <<<"${XENPS_DOTNET_TEST_ARGS:-}"
+  # each scenario appends "SCENARIO name: passed in N s" here (the console logger shows a passing test's output only in detailed verbosity)
+  XENPS_SCENARIO_LOG=$(mktemp "${TMPDIR:-/tmp}/xenps-scenarios.XXXXXX")
+  export XENPS_SCENARIO_LOG
+  test_rc=0
   timeout --kill-after=20 "$budget" \
-    dotnet test "$TEST_PROJECT" --no-build --logger "console;verbosity=normal" "${extra[@]}"
+    dotnet test "$TEST_PROJECT" --no-build --logger "console;verbosity=normal" "${extra[@]}" || test_rc=$?
+  echo "----- integration scenarios -----"
+  cat "$XENPS_SCENARIO_LOG"
+  echo "---------------------------------"
+  rm -f "$XENPS_SCENARIO_LOG"
+  ((test_rc == 0)) || { log "integration tests failed (exit $test_rc)"; exit "$test_rc"; }
+  if command -v pwsh >/dev/null 2>&1; then
+    # the same scenarios through the cmdlets (tests/integration/Pester), against the module that dotnet build produced
+    budget=$(left)
+    ((budget > 60)) || { log "no time left for the Pester scenarios"; exit 1; }
+    log "pwsh found: running tests/integration/Pester/RealXen.Tests.ps1 (time left: ${budget}s)"
+    timeout --kill-after=20 "$budget" pwsh -NoProfile -NonInteractive -Command \
+      "\$ErrorActionPreference = 'Stop'; Import-Module Pester -MinimumVersion 5.0; \$c = New-PesterConfiguration; \$c.Run.Path = '$XQ_REPO/tests/integration/Pester/RealXen.Tests.ps1'; \$c.Run.Exit = \$true; \$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration \$c"
+  else
+    log "pwsh is not on PATH: the Pester scenarios (tests/integration/Pester) did not run"
+  fi
 else
   log "tests/XenPS.IntegrationTests does not exist yet: smoke check instead"
   if [[ ${XENPS_SMOKE_GUEST:-1} != 0 ]]; then

@@ -99,6 +99,15 @@ internal static class XlErrorClassifier
     /// Whether xl reported an error on stderr even though it may have exited 0 (275: <c>xl unpause</c> of a
     /// domain that is not paused prints <c>libxl: error: ... Unpausing domain: Invalid argument</c> and exits 0).
     /// </summary>
+    private static readonly Regex s_shutDown = new(@"^Domain (?<id>\d+) has been shut down", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+    /// <summary>The domid in xl's "Domain 7 has been shut down, reason code 0" (what <c>shutdown -w</c> waits for: fixture 123).</summary>
+    public static int? ShutDownDomainId(string standardError)
+    {
+        Match m = s_shutDown.Match(standardError);
+        return m.Success && int.TryParse(m.Groups["id"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int id) ? id : null;
+    }
+
     public static bool ReportsError(string standardError) =>
         !string.IsNullOrEmpty(standardError) &&
         XlListParser.SplitLines(standardError).Any(l => l.StartsWith("libxl: error:", StringComparison.Ordinal) || l.StartsWith("xc: error:", StringComparison.Ordinal));

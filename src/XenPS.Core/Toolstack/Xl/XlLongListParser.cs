@@ -71,6 +71,30 @@ internal static class XlLongListParser
         }
     }
 
+    /// <summary>
+    /// The <c>on_poweroff</c> action of the first domain in <c>xl list -l</c> output, or null when xl left it
+    /// out (libxl omits defaults: the default is <c>destroy</c>).
+    /// </summary>
+    public static string? OnPoweroff(string output)
+    {
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(output);
+            return doc.RootElement.ValueKind == JsonValueKind.Array
+                && doc.RootElement.GetArrayLength() > 0
+                && doc.RootElement[0].TryGetProperty("config", out JsonElement config)
+                && config.ValueKind == JsonValueKind.Object
+                && config.TryGetProperty("on_poweroff", out JsonElement action)
+                && action.ValueKind == JsonValueKind.String
+                ? action.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static XlDomainDetails ParseOne(JsonElement item)
     {
         int? domid = item.TryGetProperty("domid", out JsonElement d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : null;

@@ -79,17 +79,35 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<IReadOnlyList<XenDomain>> ListDomainsAsync(CancellationToken cancellationToken)
     {
         // Four calls, whatever the number of domains; they are independent, so they run together.
-        Task<CommandResult> listTask = XlAsync(null, cancellationToken, "list", "-v");
-        Task<CommandResult> longTask = XlAsync(null, cancellationToken, "list", "-l");
+        Task<CommandResult> listTask = ReadTwiceOnSilentFailureAsync(() => RunXlAsync(null, ["list", "-v"], _options.CommandTimeout, cancellationToken, throwOnError: false), cancellationToken);
+        Task<CommandResult> longTask = ReadTwiceOnSilentFailureAsync(() => RunXlAsync(null, ["list", "-l"], _options.CommandTimeout, cancellationToken, throwOnError: false), cancellationToken);
         Task<IReadOnlyList<XenDomainUptime>?> uptimeTask = TryGetUptimesAsync(cancellationToken);
-        Task<CommandResult> inventoryTask = ShAsync("config-inventory", XlHostScripts.ConfigInventory, [ConfigDirectory, AutoStartDirectory], null, null, cancellationToken);
+        Task<CommandResult> inventoryTask = ReadTwiceOnSilentFailureAsync(() => ShAsync("config-inventory", XlHostScripts.ConfigInventory, [ConfigDirectory, AutoStartDirectory], null, null, cancellationToken, throwOnError: false), cancellationToken);
         await Task.WhenAll(listTask, longTask, uptimeTask, inventoryTask).ConfigureAwait(false);
+        ThrowIfFailed(listTask.Result, Display("xl", ["list", "-v"]));
+        ThrowIfFailed(longTask.Result, Display("xl", ["list", "-l"]));
+        ThrowIfFailed(inventoryTask.Result, ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]));
 
         IReadOnlyList<XlListRow> rows = XlListParser.Parse(listTask.Result.StandardOutput);
-        var details = XlLongListParser.Parse(longTask.Result.StandardOutput, HostName)
-            .Where(d => d.DomainId.HasValue)
-            .GroupBy(d => d.DomainId!.Value)
-            .ToDictionary(g => g.Key, g => g.First());
+        var details = ParseDetails(longTask.Result.StandardOutput);
+
+        // Real xl skips, without a word, a domain whose configuration it cannot read at that moment
+        // (xl_info.c list_domains_details: "if (rc) continue;"), e.g. one that another xl is still
+        // creating or changing. One more look fills the gap; a domain still without it has no type.
+        int[] missing = rows.Where(r => r.Id != 0 && !details.ContainsKey(r.Id) && r.State is not (XenDomainState.Dying or XenDomainState.Shutdown)).Select(r => r.Id).ToArray();
+        if (missing.Length > 0)
+        {
+            _log.LogInformation("{Host}: 'xl list -l' left out domain(s) {Ids}; asking again.", HostName, string.Join(", ", missing));
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            CommandResult again = await RunXlAsync(null, ["list", "-l"], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            if (again.ExitCode == 0)
+            {
+                foreach (var (id, d) in ParseDetails(again.StandardOutput))
+                {
+                    details.TryAdd(id, d);
+                }
+            }
+        }
         var uptimes = (uptimeTask.Result ?? Array.Empty<XenDomainUptime>())
             .GroupBy(u => u.DomainId)
             .ToDictionary(g => g.Key, g => g.First().Uptime);
@@ -739,6 +757,38 @@ public sealed class XlToolstack : IXenToolstack
         return Guid.TryParse(domain, out Guid uuid) ? all.FirstOrDefault(d => d.Uuid == uuid) : null;
     }
 
+    private Dictionary<int, XlDomainDetails> ParseDetails(string output) =>
+        XlLongListParser.Parse(output, HostName)
+            .Where(d => d.DomainId.HasValue)
+            .GroupBy(d => d.DomainId!.Value)
+            .ToDictionary(g => g.Key, g => g.First());
+
+    /// <summary>
+    /// Runs a read-only listing call, and once more when it failed with exit 255 and said nothing: seen on
+    /// Xen 4.17.7 under load right after a create (the remote program died without a word; ssh reports
+    /// that as 255). A read is safe to repeat; a real error (with xl's words) is not retried.
+    /// </summary>
+    private async Task<CommandResult> ReadTwiceOnSilentFailureAsync(Func<Task<CommandResult>> read, CancellationToken cancellationToken)
+    {
+        CommandResult r = await read().ConfigureAwait(false);
+        if (r.ExitCode != 255 || r.StandardError.Trim().Length > 0)
+        {
+            return r;
+        }
+
+        _log.LogInformation("{Host}: a listing call exited 255 without a message; running it once more.", HostName);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        return await read().ConfigureAwait(false);
+    }
+
+    private void ThrowIfFailed(CommandResult r, string shown)
+    {
+        if (r.ExitCode != 0)
+        {
+            throw XlErrorClassifier.Classify(shown, r.ExitCode, r.StandardError, HostName, null);
+        }
+    }
+
     private async Task<IReadOnlyList<XenDomainUptime>?> TryGetUptimesAsync(CancellationToken cancellationToken)
     {
         try
@@ -788,16 +838,64 @@ public sealed class XlToolstack : IXenToolstack
             return;
         }
 
-        // xl's own -w waits for the domain to go; the transport's timeout kills xl when it takes too long.
+        // xl's own -w waits for the domain to shut down; the transport's timeout kills xl when it takes too long.
         TimeSpan limit = timeout ?? _options.LifecycleTimeout;
+        long started = Environment.TickCount64;
+        CommandResult r;
         try
         {
-            await RunXlAsync(domain, [verb, "-w", domain], limit, cancellationToken).ConfigureAwait(false);
+            r = await RunXlAsync(domain, [verb, "-w", domain], limit, cancellationToken).ConfigureAwait(false);
         }
         catch (XenTimeoutException)
         {
             _log.LogInformation("{Host}: '{Verb} -w {Domain}' did not finish within {Seconds} s.", HostName, verb, domain, limit.TotalSeconds);
             throw new XenTimeoutException(operation, limit, HostName, domain);
+        }
+
+        // Real xl returns from "shutdown -w" at the shutdown event ("Domain 7 has been shut down"), before
+        // the xl process that watches the domain has destroyed it (on_poweroff=destroy, the default): for a
+        // moment the domain is still listed, shut down or dying. The contract promises it is gone.
+        if (verb == "shutdown" && XlErrorClassifier.ShutDownDomainId(r.StandardError) is int domid)
+        {
+            TimeSpan left = limit - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+            await WaitUntilDestroyedAsync(domain, domid, left, operation, limit, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitUntilDestroyedAsync(string domain, int domid, TimeSpan left, string operation, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        string id = domid.ToString(CultureInfo.InvariantCulture);
+        long deadline = Environment.TickCount64 + (long)Math.Max(0, left.TotalMilliseconds);
+        bool actionChecked = false;
+        while (true)
+        {
+            CommandResult list = await RunXlAsync(null, ["list", "-v", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            XlListRow? row = list.ExitCode == 0 ? XlListParser.Parse(list.StandardOutput).FirstOrDefault() : null;
+            if (row is null || row.State is not (XenDomainState.Shutdown or XenDomainState.Dying))
+            {
+                return;
+            }
+
+            if (!actionChecked && row.State == XenDomainState.Shutdown)
+            {
+                // on_poweroff = "preserve" (or a restart) keeps the shut-down domain: nothing will destroy it.
+                actionChecked = true;
+                CommandResult details = await RunXlAsync(null, ["list", "-l", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+                string? action = details.ExitCode == 0 ? XlLongListParser.OnPoweroff(details.StandardOutput) : null;
+                if (action is not null && !action.EndsWith("destroy", StringComparison.Ordinal))
+                {
+                    _log.LogInformation("{Host}: domain '{Domain}' (id {Id}) has shut down and stays (on_poweroff = {Action}).", HostName, domain, domid, action);
+                    return;
+                }
+            }
+
+            if (Environment.TickCount64 > deadline)
+            {
+                _log.LogInformation("{Host}: domain '{Domain}' (id {Id}) shut down but was not destroyed within {Seconds} s.", HostName, domain, domid, limit.TotalSeconds);
+                throw new XenTimeoutException(operation, limit, HostName, domain);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
         }
     }
 
