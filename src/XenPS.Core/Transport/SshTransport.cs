@@ -34,6 +34,8 @@ public sealed class SshTransport : IXenTransport
     private readonly ILogger _logger;
     private readonly ProcessRunner _runner;
     private readonly object _gate = new();
+    private readonly SemaphoreSlim _openGate = new(1, 1);
+    private long _lastSuccessTicks;
     private string? _controlPath;
     private bool _controlPathChosen;
     private bool _disposed;
@@ -94,6 +96,14 @@ public sealed class SshTransport : IXenTransport
     /// <summary>The timeout of requests that set none.</summary>
     public TimeSpan DefaultTimeout => _options.DefaultTimeout;
 
+    // The shared connection stays up ControlPersist after its last use; past that (or before the
+    // first success) the next call opens it again.
+    private bool ConnectionLikelyUp()
+    {
+        long last = Volatile.Read(ref _lastSuccessTicks);
+        return last != 0 && Environment.TickCount64 - last < (long)(_options.ControlPersist.TotalMilliseconds * 0.8);
+    }
+
     /// <inheritdoc />
     /// <exception cref="XenOperationException">The ssh client is not installed, or the remote shell did not find the program (<c>CommandNotFound</c>).</exception>
     /// <exception cref="ArgumentException">The program or an argument contains NUL.</exception>
@@ -104,14 +114,45 @@ public sealed class SshTransport : IXenTransport
         IReadOnlyList<string> arguments = BuildArguments(request);
         _logger.LogTrace("{Host}: ssh argv: {Argv}", HostName, string.Join(' ', arguments.Select(PosixShell.Quote)));
 
-        CommandResult result = await _runner.RunAsync(
-            _options.SshProgram,
-            arguments,
-            request.StandardInput,
-            request.Timeout ?? _options.DefaultTimeout,
-            request.DisplayText,
-            $"The ssh client '{_options.SshProgram}' was not found on this machine; it is needed to reach host '{HostName}'.",
-            cancellationToken).ConfigureAwait(false);
+        // While no shared (ControlMaster) connection is likely to be up, let one call open it and the
+        // others wait: several first connections at once each try to become the master, and small
+        // SSH servers (dropbear on a Dom0) refuse some of them ("kex_exchange_identification:
+        // Connection closed by remote host"), seen on the real-Xen harness.
+        bool opener = false;
+        if (!ConnectionLikelyUp())
+        {
+            await _openGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            opener = true;
+            if (ConnectionLikelyUp())
+            {
+                _openGate.Release();
+                opener = false;
+            }
+        }
+
+        CommandResult result;
+        try
+        {
+            result = await _runner.RunAsync(
+                _options.SshProgram,
+                arguments,
+                request.StandardInput,
+                request.Timeout ?? _options.DefaultTimeout,
+                request.DisplayText,
+                $"The ssh client '{_options.SshProgram}' was not found on this machine; it is needed to reach host '{HostName}'.",
+                cancellationToken).ConfigureAwait(false);
+            if (SshErrors.Classify(result.ExitCode, result.StandardError) == SshFailureKind.None)
+            {
+                Volatile.Write(ref _lastSuccessTicks, Environment.TickCount64);
+            }
+        }
+        finally
+        {
+            if (opener)
+            {
+                _openGate.Release();
+            }
+        }
 
         switch (SshErrors.Classify(result.ExitCode, result.StandardError))
         {

@@ -298,6 +298,21 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
     }
 
     [Fact]
+    public async Task ParallelFirstCallsOpenOneSharedConnection()
+    {
+        // A listing makes several calls at once; before the shared connection exists they must not
+        // each race to become the master (a Dom0's small SSH server refuses some of them).
+        string controlDirectory = Server.NewControlDirectory();
+        int before = Server.CountConnections();
+        await using (var transport = new SshTransport(Server.Options(controlDirectory)))
+        {
+            CommandResult[] results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Run(transport, new CommandRequest("echo", $"p{i}"))));
+            Assert.Equal(Enumerable.Range(0, 6).Select(i => $"p{i}\n"), results.Select(r => r.StandardOutput));
+            Assert.Equal(before + 1, Server.CountConnections());
+        }
+    }
+
+    [Fact]
     public async Task AProgramMissingOnTheHostIsCommandNotFound()
     {
         await using SshTransport transport = Create();
