@@ -120,9 +120,35 @@ public sealed class DomainLifecycle
         }
 
         _logger.LogInformation("Rebooting domain {Domain} on {Host}", d.Name, target.Host.Name);
+        long start = _time.GetTimestamp();
         await ts.RebootAsync(target.Reference, wait, timeout, ct).ConfigureAwait(false);
-        return await TryGetAsync(target, d.Name, ct).ConfigureAwait(false);
+        if (!wait)
+        {
+            return await TryGetAsync(target, d.Name, ct).ConfigureAwait(false);
+        }
+
+        // xl reboot -w returns when the old domain goes down; xl's own daemon then creates it again
+        // under a new domid. "Restarted" means the new one is up.
+        TimeSpan limit = timeout ?? DefaultRebootWait;
+        while (true)
+        {
+            XenDomain? now = await TryGetAsync(target, d.Name, ct).ConfigureAwait(false);
+            if (now is { State: XenDomainState.Running } && now.Id != d.Id)
+            {
+                return now;
+            }
+
+            if (_time.GetElapsedTime(start) >= limit)
+            {
+                throw new XenTimeoutException("Restart", limit, target.Host.Name, d.Name);
+            }
+
+            await Task.Delay(PollInterval, _time, ct).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>How long Restart -Wait waits for the domain to come back when no timeout is given.</summary>
+    public TimeSpan DefaultRebootWait { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Pause (<c>xl pause</c>); an already paused domain is left alone.</summary>
     public async Task<XenDomain?> SuspendAsync(DomainTarget target, CancellationToken ct)

@@ -322,3 +322,36 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 }
+
+public sealed class RestartWaitTests
+{
+    [Fact]
+    public async Task Restart_with_wait_returns_the_domain_running_again_under_a_new_id()
+    {
+        var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
+        await h.Toolstack.CreateAsync("name = \"web1\"\ntype = \"pvh\"\nmemory = 128\nkernel = \"/boot/vmlinuz\"\non_reboot = \"restart\"\n", false, CancellationToken.None);
+        XenDomain before = await h.Toolstack.GetDomainAsync("web1", CancellationToken.None);
+        XenDomain? after = await new DomainLifecycle().RestartAsync(new DomainTarget(h, before), force: false, wait: true, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(XenDomainState.Running, after!.State);
+        Assert.NotEqual(before.Id, after.Id);
+    }
+
+    [Fact]
+    public async Task Restart_with_wait_of_a_domain_that_does_not_come_back_times_out_naming_it()
+    {
+        var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
+        await h.Toolstack.CreateAsync("name = \"web1\"\ntype = \"pvh\"\nmemory = 128\nkernel = \"/boot/vmlinuz\"\non_reboot = \"destroy\"\n", false, CancellationToken.None);
+        XenDomain before = await h.Toolstack.GetDomainAsync("web1", CancellationToken.None);
+        var time = new ManualTimeProvider();
+        var ops = new DomainLifecycle(timeProvider: time);
+        Task<XenDomain?> restart = ops.RestartAsync(new DomainTarget(h, before), force: false, wait: true, TimeSpan.FromSeconds(10), CancellationToken.None);
+        for (int i = 0; i < 50 && !restart.IsCompleted; i++)
+        {
+            await Task.Delay(10);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var ex = await Assert.ThrowsAsync<XenTimeoutException>(() => restart);
+        Assert.Equal("web1", ex.Domain);
+    }
+}
