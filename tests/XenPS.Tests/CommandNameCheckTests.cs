@@ -6,7 +6,7 @@ namespace XenPS.Tests;
 
 /// <summary>
 /// The name check: every Verb-Xen* command and every -Parameter written after it in the Pester tests,
-/// the README, the examples and the help pages must exist in the reflected surface of the built
+/// the README, the examples, the real-Xen Pester scenarios and the help pages must exist in the reflected surface of the built
 /// XenPS.dll, so that docs and tests cannot drift from the cmdlets while nobody here can run pwsh.
 /// </summary>
 public sealed class CommandNameCheckTests(ITestOutputHelper output)
@@ -71,6 +71,7 @@ public sealed class CommandNameCheckTests(ITestOutputHelper output)
 
         string readme = Path.Combine(root, "README.md");
         return Under(Path.Combine("tests", "Pester"), "*.ps1", SearchOption.AllDirectories)
+            .Concat(Under(Path.Combine("tests", "integration"), "*.ps1", SearchOption.AllDirectories))
             .Concat(Under("examples", "*.ps1", SearchOption.AllDirectories))
             .Concat(Under("examples", "*.psm1", SearchOption.AllDirectories))
             .Concat(Under("en-US", "*.md", SearchOption.TopDirectoryOnly))
