@@ -243,6 +243,36 @@ public sealed class XlToolstackOperationTests
     }
 
     [Fact]
+    public async Task Create_that_exits_255_silently_but_created_the_domain_is_a_success_without_a_second_create()
+    {
+        var t = new FakeTransport("dom0-a")
+            .OnWhere(r => IsScript(r, XlHostScripts.AtomicWrite), _ => new CommandResult(0, "", "", TimeSpan.Zero))
+            .OnWhere(r => r.Program == "xl" && r.Arguments[0] == "create", _ => new CommandResult(255, "", "", TimeSpan.Zero))
+            .OnWhere(r => IsScript(r, XlHostScripts.Delete), _ => new CommandResult(0, "", "", TimeSpan.Zero))
+            .Listing(XlFixture.Out("290"), XlFixture.Out("291"), XlFixture.Out("293"), string.Empty);
+        var d = await t.Toolstack().CreateAsync(XlFixture.Out("020"), false, None);
+        Assert.Equal("testvm", d.Name);
+        Assert.Single(t.Calls, c => c.Program == "xl" && c.Arguments[0] == "create");
+    }
+
+    [Fact]
+    public async Task Create_that_exits_255_silently_and_created_nothing_is_tried_once_more()
+    {
+        var t = new FakeTransport("dom0-a")
+            .OnWhere(r => IsScript(r, XlHostScripts.AtomicWrite), _ => new CommandResult(0, "", "", TimeSpan.Zero))
+            .OnWhere(r => r.Program == "xl" && r.Arguments[0] == "create", _ => new CommandResult(255, "", "", TimeSpan.Zero), once: true)
+            .OnWhere(r => r.Program == "xl" && r.Arguments[0] == "create", r => new CommandResult(0, "", "Parsing config from " + r.Arguments[^1] + "\n", TimeSpan.Zero))
+            .OnWhere(r => IsScript(r, XlHostScripts.Delete), _ => new CommandResult(0, "", "", TimeSpan.Zero))
+            .OnXl("list -v", XlFixture.Load("006"), once: true)
+            .OnXl("list -l", XlFixture.Load("004"), once: true)
+            .OnXl("uptime", XlFixture.Load("010"), once: true)
+            .Listing(XlFixture.Out("290"), XlFixture.Out("291"), XlFixture.Out("293"), string.Empty);
+        var d = await t.Toolstack().CreateAsync(XlFixture.Out("020"), false, None);
+        Assert.Equal("testvm", d.Name);
+        Assert.Equal(2, t.Calls.Count(c => c.Program == "xl" && c.Arguments[0] == "create"));
+    }
+
+    [Fact]
     public async Task Create_failure_still_deletes_the_temporary_file_and_maps_the_error()
     {
         var t = new FakeTransport("dom0-a")
