@@ -83,6 +83,9 @@ internal sealed class FaultState
 {
     public int Count { get; set; }
 
+    /// <summary>Only calls for this domain fail (null: any call of the operation).</summary>
+    public string? Domain { get; set; }
+
     public string Message { get; set; } = string.Empty;
 }
 

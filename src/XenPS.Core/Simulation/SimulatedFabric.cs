@@ -117,7 +117,14 @@ public sealed class SimulatedFabric
     /// Makes the next <paramref name="count"/> calls of <paramref name="operation"/> on the host fail with
     /// <paramref name="message"/> as xl's stderr; the exception type is what the xl toolstack raises for those words.
     /// </summary>
-    public Task FailNextAsync(string hostName, string operation, int count, string message, CancellationToken cancellationToken = default)
+    public Task FailNextAsync(string hostName, string operation, int count, string message, CancellationToken cancellationToken = default) =>
+        FailNextAsync(hostName, operation, count, message, domain: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FailNextAsync(string, string, int, string, CancellationToken)"/>, but only calls for
+    /// <paramref name="domain"/> (by name; for creation, the config's name or file name) fail; others pass.
+    /// </summary>
+    public Task FailNextAsync(string hostName, string operation, int count, string message, string? domain, CancellationToken cancellationToken = default)
     {
         string op = CanonicalOperation(operation);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -130,7 +137,7 @@ public sealed class SimulatedFabric
             }
             else
             {
-                host.Faults[op] = new FaultState { Count = count, Message = message.EndsWith('\n') ? message : message + "\n" };
+                host.Faults[op] = new FaultState { Count = count, Message = message.EndsWith('\n') ? message : message + "\n", Domain = domain };
             }
         }, cancellationToken);
     }

@@ -109,9 +109,27 @@ public sealed class SimulatedToolstack : IXenToolstack
         }
     }
 
+    // The domain a create is about, for domain-specific fault injection (the engine parses properly later).
+    private static string? NameHint(string configText)
+    {
+        try
+        {
+            return XenDomainConfig.Parse(configText).Name;
+        }
+        catch (XenConfigException)
+        {
+            return null;
+        }
+    }
+
     private static void TakeFault(HostState host, string operation, string commandLine, string? domain)
     {
         if (!host.Faults.TryGetValue(operation, out FaultState? fault) || fault.Count <= 0)
+        {
+            return;
+        }
+
+        if (fault.Domain is { } only && !string.Equals(only, domain, StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
@@ -365,7 +383,7 @@ public sealed class SimulatedToolstack : IXenToolstack
     {
         ArgumentNullException.ThrowIfNull(configText);
         string commandLine = paused ? "xl create -p <config>" : "xl create <config>";
-        return RunAsync("Create", null, commandLine, write: true, (_, host, now) =>
+        return RunAsync("Create", NameHint(configText), commandLine, write: true, (_, host, now) =>
         {
             DomainState dom = SimEngine.Create(host, configText, "<config>", paused, commandLine, now);
             _logger.LogInformation("Simulated host {Host}: created domain {Domain} with id {Id}.", HostName, dom.Name, dom.Id);
@@ -377,7 +395,7 @@ public sealed class SimulatedToolstack : IXenToolstack
     public Task<XenDomain> CreateFromFileAsync(string configPath, bool paused, CancellationToken cancellationToken)
     {
         string commandLine = paused ? Xl("create", "-p", configPath) : Xl("create", configPath);
-        return RunAsync("CreateFromFile", null, commandLine, write: true, (_, host, now) =>
+        return RunAsync("CreateFromFile", Path.GetFileNameWithoutExtension(configPath), commandLine, write: true, (_, host, now) =>
         {
             // 118: a missing file.
             string text = SimFileSystem.ReadText(host, configPath)

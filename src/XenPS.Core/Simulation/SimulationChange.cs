@@ -6,7 +6,7 @@ namespace XenPS.Simulation;
 /// <summary>One change Set-XenSimulation makes to a simulated host: parsed and checked here, applied to the fabric.</summary>
 public sealed class SimulationChange
 {
-    private static readonly string[] s_failKeys = ["Operation", "Count", "Message"];
+    private static readonly string[] s_failKeys = ["Operation", "Count", "Message", "Domain"];
     private readonly Func<SimulatedFabric, string, CancellationToken, Task> _apply;
 
     private SimulationChange(string description, Func<SimulatedFabric, string, CancellationToken, Task> apply)
@@ -57,7 +57,7 @@ public sealed class SimulationChange
             {
                 if (!s_failKeys.Contains(key?.ToString(), StringComparer.OrdinalIgnoreCase))
                 {
-                    throw new ArgumentException($"FailNext takes the keys Operation, Count and Message, not '{key}'.");
+                    throw new ArgumentException($"FailNext takes the keys Operation, Count, Message and Domain, not '{key}'.");
                 }
             }
 
@@ -70,7 +70,9 @@ public sealed class SimulationChange
             }
 
             string message = Get(fail, "Message")?.ToString() is { Length: > 0 } m ? m : $"libxl: error: simulated failure of {op}";
-            list.Add(new($"Fail the next {count} {op} call(s) with: {message}", (f, h, ct) => ForEachAsync(Expand(op), o => f.FailNextAsync(h, o, (int)count, message, ct))));
+            string? domain = Get(fail, "Domain")?.ToString() is { Length: > 0 } dn ? dn : null;
+            string which = domain is null ? string.Empty : $" for domain '{domain}'";
+            list.Add(new($"Fail the next {count} {op} call(s){which} with: {message}", (f, h, ct) => ForEachAsync(Expand(op), o => f.FailNextAsync(h, o, (int)count, message, domain, ct))));
         }
 
         if (failNextMigration is { } mf)

@@ -22,7 +22,7 @@ public sealed class SetXenSimulationCommand : XenCmdlet
     [Parameter]
     public Hashtable? LatencySeconds { get; set; }
 
-    /// <summary>Make the next calls of an operation fail with xl's words: @{ Operation = 'Create'; Count = 1; Message = '...' } (several hashtables allowed). 'Create' covers both ways a domain is created (from text, and from its config file: Start-XenDomain, New-XenDomain -Start); 'CreateFromFile' only the second.</summary>
+    /// <summary>Make the next calls of an operation fail with xl's words: @{ Operation = 'Create'; Count = 1; Message = '...' } (several hashtables allowed); add Domain = 'web2' to make only that domain's calls fail. 'Create' covers both ways a domain is created (from text, and from its config file: Start-XenDomain, New-XenDomain -Start); 'CreateFromFile' only the second.</summary>
     [Parameter]
     public Hashtable[]? FailNext { get; set; }
 

@@ -60,3 +60,40 @@ public sealed class SimulationChangeTests
         Assert.Throws<ArgumentException>(() => SimulationChange.From(null, null, null, null, null, false));
     }
 }
+
+public sealed class DomainFaultTests
+{
+    [Fact]
+    public async Task A_fault_for_one_domain_leaves_the_others_alone_and_hits_that_one()
+    {
+        var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
+        var sim = (SimulatedToolstack)h.Toolstack;
+        foreach (string n in new[] { "web1", "web2" })
+        {
+            await h.Toolstack.CreateAsync($"name = \"{n}\"\ntype = \"pvh\"\nmemory = 128\nkernel = \"/boot/vmlinuz\"\non_reboot = \"restart\"\n", false, CancellationToken.None);
+        }
+
+        foreach (var c in SimulationChange.From(null, [new Hashtable { ["Operation"] = "Reboot", ["Domain"] = "web2", ["Message"] = "libxl: error: reboot refused" }], null, null, null, false))
+        {
+            await c.ApplyAsync(sim.Fabric, "lab", CancellationToken.None);
+        }
+
+        await h.Toolstack.RebootAsync("web1", false, null, CancellationToken.None);
+        var ex = await Assert.ThrowsAnyAsync<XenException>(() => h.Toolstack.RebootAsync("web2", false, null, CancellationToken.None));
+        Assert.Contains("reboot refused", ex.Message);
+        await h.Toolstack.RebootAsync("web2", false, null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_create_fault_for_one_domain_matches_by_config_name_and_file_name()
+    {
+        var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
+        var sim = (SimulatedToolstack)h.Toolstack;
+        await sim.Fabric.FailNextAsync("lab", "CreateFromFile", 1, "libxl: error: no", "db1", CancellationToken.None);
+        await h.Toolstack.WriteFileAsync("/etc/xen/web1.cfg", "name = \"web1\"\ntype = \"pvh\"\nmemory = 128\nkernel = \"/boot/vmlinuz\"\n", CancellationToken.None);
+        await h.Toolstack.WriteFileAsync("/etc/xen/db1.cfg", "name = \"db1\"\ntype = \"pvh\"\nmemory = 128\nkernel = \"/boot/vmlinuz\"\n", CancellationToken.None);
+        Assert.Equal(XenDomainState.Running, (await h.Toolstack.CreateFromFileAsync("/etc/xen/web1.cfg", false, CancellationToken.None)).State);
+        await Assert.ThrowsAnyAsync<XenException>(() => h.Toolstack.CreateFromFileAsync("/etc/xen/db1.cfg", false, CancellationToken.None));
+        Assert.Equal(XenDomainState.Running, (await h.Toolstack.CreateFromFileAsync("/etc/xen/db1.cfg", false, CancellationToken.None)).State);
+    }
+}
