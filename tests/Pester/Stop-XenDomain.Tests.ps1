@@ -142,6 +142,14 @@ Describe 'Stop-XenDomain' {
             $stopped.State | Should -Be @('Off', 'Off', 'Off', 'Off')
         }
 
+        It 'refuses Domain-0 when it comes down the pipeline, and stops the guests' {
+            Get-XenDomain | Stop-XenDomain -Force -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'DomainProtected,*'
+            (Get-XenDomain -Id 0).State | Should -Be 'Running'
+            @(Get-XenDomain -State Running | Where-Object Id -NE 0) | Should -BeNullOrEmpty
+        }
+
         It 'keeps Domain-0 whatever the wildcard' {
             Stop-XenDomain '*' -Force -ErrorAction SilentlyContinue
             (Get-XenDomain -Id 0).Name | Should -Be 'Domain-0'

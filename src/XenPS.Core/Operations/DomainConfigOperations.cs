@@ -337,6 +337,11 @@ public sealed class DomainConfigOperations
     {
         XenConfigNames.ValidateDomainName(newName);
         XenDomain d = target.Domain;
+        if (d.Id == 0)
+        {
+            throw new XenOperationException("DomainProtected", XenErrorCategory.InvalidOperation, $"Domain-0 on host '{target.Host.Name}' is the host itself: XenPS does not rename it.");
+        }
+
         var ts = target.Host.Toolstack;
         string? newPath = d.ConfigPath is null ? null : ConfigPathFor(ts.ConfigDirectory, newName);
         if (newPath is not null && await ts.FileExistsAsync(newPath, ct).ConfigureAwait(false))

@@ -60,6 +60,7 @@ public sealed class DomainLifecycle
     /// </summary>
     public async Task<XenDomain?> StopAsync(DomainTarget target, bool force, bool wait, TimeSpan? timeout, CancellationToken ct)
     {
+        RequireGuest(target, force ? "destroy" : "shut down");
         XenDomain d = target.Domain;
         var ts = target.Host.Toolstack;
         if (d.State == XenDomainState.Off)
@@ -93,6 +94,7 @@ public sealed class DomainLifecycle
     /// </summary>
     public async Task<XenDomain?> RestartAsync(DomainTarget target, bool force, bool wait, TimeSpan? timeout, CancellationToken ct)
     {
+        RequireGuest(target, "reboot");
         XenDomain d = target.Domain;
         var ts = target.Host.Toolstack;
         if (d.State == XenDomainState.Off)
@@ -153,6 +155,7 @@ public sealed class DomainLifecycle
     /// <summary>Pause (<c>xl pause</c>); an already paused domain is left alone.</summary>
     public async Task<XenDomain?> SuspendAsync(DomainTarget target, CancellationToken ct)
     {
+        RequireGuest(target, "pause");
         XenDomain d = target.Domain;
         RequireRunning(target, "paused");
         if (d.State == XenDomainState.Paused)
@@ -183,6 +186,7 @@ public sealed class DomainLifecycle
     /// <summary>Save to a file on the host (<c>xl save</c>, <c>-c</c>, <c>-p</c>).</summary>
     public async Task<XenDomain?> SaveAsync(DomainTarget target, string path, XenSaveMode mode, CancellationToken ct)
     {
+        RequireGuest(target, "save");
         RequireRunning(target, "saved");
         _logger.LogInformation("Saving domain {Domain} on {Host} to {Path} ({Mode})", target.Domain.Name, target.Host.Name, path, mode);
         await target.Host.Toolstack.SaveAsync(target.Reference, path, mode, ct).ConfigureAwait(false);
@@ -194,10 +198,7 @@ public sealed class DomainLifecycle
     {
         XenDomain d = target.Domain;
         var ts = target.Host.Toolstack;
-        if (d.Id == 0)
-        {
-            throw new XenOperationException("DomainProtected", XenErrorCategory.InvalidOperation, $"Domain-0 on host '{target.Host.Name}' cannot be removed.");
-        }
+        RequireGuest(target, "remove");
 
         if (d.State != XenDomainState.Off)
         {
@@ -245,6 +246,19 @@ public sealed class DomainLifecycle
     /// <summary>The autostart link of a config file: <c>&lt;configdir&gt;/auto/&lt;file&gt;</c>.</summary>
     public static string AutoStartLink(string configDirectory, string configPath) =>
         configDirectory.TrimEnd('/') + "/auto/" + configPath[(configPath.LastIndexOf('/') + 1)..];
+
+    // Domain-0 is the host itself: "xl shutdown 0" asks the host's own kernel to power off, and pause,
+    // save or rename of it make no sense. Such a request (often Get-XenDomain piped on, which lists
+    // Domain-0) is refused for Domain-0 and goes on for the others.
+    private static void RequireGuest(DomainTarget target, string what)
+    {
+        if (target.Domain.Id == 0)
+        {
+            throw new XenOperationException(
+                "DomainProtected", XenErrorCategory.InvalidOperation,
+                $"Domain-0 on host '{target.Host.Name}' is the host itself: XenPS does not {what} it.");
+        }
+    }
 
     private static void RequireRunning(DomainTarget target, string what)
     {

@@ -355,3 +355,43 @@ public sealed class RestartWaitTests
         Assert.Equal("web1", ex.Domain);
     }
 }
+
+public sealed class Dom0ProtectionTests
+{
+    [Fact]
+    public async Task Domain0_is_never_shut_down_destroyed_rebooted_paused_saved_renamed_or_removed()
+    {
+        var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
+        var dom0 = new DomainTarget(h, await h.Toolstack.GetDomainAsync("Domain-0", CancellationToken.None));
+        var ops = new DomainLifecycle();
+        var ct = CancellationToken.None;
+        var attempts = new Func<Task>[]
+        {
+            () => ops.StopAsync(dom0, force: false, wait: false, null, ct),
+            () => ops.StopAsync(dom0, force: true, wait: false, null, ct),
+            () => ops.RestartAsync(dom0, force: false, wait: false, null, ct),
+            () => ops.SuspendAsync(dom0, ct),
+            () => ops.SaveAsync(dom0, "/tmp/dom0.save", XenSaveMode.KeepRunning, ct),
+            () => ops.RemoveAsync(dom0, force: true, ct),
+            () => new DomainConfigOperations().RenameAsync(dom0, "host", ct),
+        };
+        foreach (Func<Task> attempt in attempts)
+        {
+            var ex = await Assert.ThrowsAsync<XenOperationException>(attempt);
+            Assert.Equal("DomainProtected", ex.ErrorId);
+        }
+
+        XenDomain now = await h.Toolstack.GetDomainAsync("Domain-0", ct);
+        Assert.Equal(XenDomainState.Running, now.State);
+        Assert.False(await h.Toolstack.FileExistsAsync("/tmp/dom0.save", ct));
+    }
+
+    [Fact]
+    public async Task Domain0_memory_can_still_be_set()
+    {
+        var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
+        var dom0 = new DomainTarget(h, await h.Toolstack.GetDomainAsync("Domain-0", CancellationToken.None));
+        XenDomain d = await new DomainConfigOperations().SetAsync(dom0, new DomainSettings { MemoryMB = 900 }, CancellationToken.None);
+        Assert.Equal(900, d.MemoryMB);
+    }
+}
