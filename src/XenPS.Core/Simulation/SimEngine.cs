@@ -194,33 +194,37 @@ internal static class SimEngine
             }
         }
 
-        var dom = new DomainState
-        {
-            Name = name,
-            Id = domid,
-            Uuid = config.Uuid ?? Guid.NewGuid(),
-            Type = config.Type,
-            State = paused ? SimRunState.Paused : SimRunState.Running,
-            PauseCount = paused ? 1 : 0,
-            MemoryMB = memory,
-            TargetMemoryMB = memory,
-            MaxMemoryMB = config.EffectiveMaxMemoryMB,
-            OnlineVCpus = config.EffectiveVCpus,
-            MaxVCpus = config.EffectiveMaxVCpus,
-            Kernel = config.Kernel,
-            Ramdisk = config.Ramdisk,
-            Cmdline = config.Cmdline,
-            OnPoweroff = config.OnPoweroff,
-            OnReboot = config.OnReboot,
-            OnCrash = config.OnCrash,
-            ConfigText = configText,
-            StartedAt = now,
-            Disks = disks,
-            Nics = nics,
-        };
+        DomainState dom = FromConfig(config, name, domid, disks, nics);
+        dom.State = paused ? SimRunState.Paused : SimRunState.Running;
+        dom.PauseCount = paused ? 1 : 0;
+        dom.MemoryMB = memory;
+        dom.TargetMemoryMB = memory;
+        dom.ConfigText = configText;
+        dom.StartedAt = now;
         host.Domains.Add(dom);
         return dom;
     }
+
+    // The parts of a domain that come straight from its config (create and dry run alike).
+    private static DomainState FromConfig(SimGuestConfig config, string name, int domid, List<DiskState> disks, List<NicState> nics) => new()
+    {
+        Name = name,
+        Id = domid,
+        Uuid = config.Uuid ?? Guid.NewGuid(),
+        Type = config.Type,
+        TargetMemoryMB = config.EffectiveMemoryMB,
+        MaxMemoryMB = config.EffectiveMaxMemoryMB,
+        OnlineVCpus = config.EffectiveVCpus,
+        MaxVCpus = config.EffectiveMaxVCpus,
+        Kernel = config.Kernel,
+        Ramdisk = config.Ramdisk,
+        Cmdline = config.Cmdline,
+        OnPoweroff = config.OnPoweroff,
+        OnReboot = config.OnReboot,
+        OnCrash = config.OnCrash,
+        Disks = disks,
+        Nics = nics,
+    };
 
     private static string BridgeMissing(int domid, string bridge, int devid) =>
         "libxl: error: libxl_exec.c:117:libxl_report_child_exitstatus: /etc/xen/scripts/vif-bridge online [3313] exited with error status 1\n" +
@@ -249,25 +253,7 @@ internal static class SimEngine
         }
 
         var nics = config.Vifs.Select(SimDevices.ToNic).ToList();
-        var dom = new DomainState
-        {
-            Name = config.Name,
-            Id = -1,
-            Uuid = config.Uuid ?? Guid.NewGuid(),
-            Type = config.Type,
-            TargetMemoryMB = config.EffectiveMemoryMB,
-            MaxMemoryMB = config.EffectiveMaxMemoryMB,
-            OnlineVCpus = config.EffectiveVCpus,
-            MaxVCpus = config.EffectiveMaxVCpus,
-            Kernel = config.Kernel,
-            Ramdisk = config.Ramdisk,
-            Cmdline = config.Cmdline,
-            OnPoweroff = config.OnPoweroff,
-            OnReboot = config.OnReboot,
-            OnCrash = config.OnCrash,
-            Disks = config.Disks.Select(d => ToDisk(d, commandLine, config.Name)).ToList(),
-            Nics = nics,
-        };
+        DomainState dom = FromConfig(config, config.Name, -1, config.Disks.Select(d => ToDisk(d, commandLine, config.Name)).ToList(), nics);
         return LiveConfigNode(host, dom).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
