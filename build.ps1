@@ -1,31 +1,33 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Builds, tests, documents and packages XenPS.
+    Builds, tests, documents, packages and lets you try XenPS.
 
 .DESCRIPTION
-    -Task Build    dotnet build: lays out the importable module at out/XenPS/.
-    -Task Test     Build, then dotnet test, then the Pester tests in tests/Pester (in a child pwsh) when
-                   the pinned Pester from build.requirements.psd1 is installed; says what it skipped otherwise.
-    -Task Docs     Turns the cmdlet pages en-US/*.md into MAML help (en-US/XenPS.dll-Help.xml) with
-                   Microsoft.PowerShell.PlatyPS 1.x when installed; says it skipped otherwise.
-    -Task Package  Build, then Publish-PSResource of out/XenPS into a local file repository under out/,
-                   which leaves a .nupkg there.
+    -Task Restore  dotnet tool restore (PowerShell, .config/dotnet-tools.json) and the pinned modules of
+                   build.requirements.psd1 (Pester) from NuGet into out/tools/packages. Run by every task
+                   that needs them; nothing is installed outside the repository.
+    -Task Build    dotnet build: lays out the importable module at out/XenPS/ (with its help).
+    -Task Test     Restore, build, dotnet test, then Pester over tests/Pester and examples/runbooks in a child
+                   pwsh, with an NUnit result file at out/pester-results.xml. Fails when a test fails or when
+                   no Pester test ran.
+    -Task Docs     The help: the build's own generator writes out/XenPS/en-US/XenPS.dll-Help.xml from en-US/*.md;
+                   when Microsoft.PowerShell.PlatyPS (the version pinned in build.requirements.psd1) is
+                   installed, PlatyPS's own MAML is written to out/platyps/ as well, to compare.
+    -Task Package  Build, then Publish-PSResource of out/XenPS into a local file repository at out/packages.
+    -Task Try      Build, then an interactive pwsh with XenPS imported and a simulated host running a few
+                   guests. Without a terminal (CI, a pipe) it runs a short scripted tour and exits.
 
-    This script never installs anything. Pinned module versions: build.requirements.psd1.
-
-    NOTE: the machine this was written on has no pwsh, so this script has not been run there; only its
-    syntax is checked (.ci/ps-syntax). CI (.ci/run) runs `./build.ps1 -Task Test` whenever pwsh is on PATH.
-    Keep it simple.
+    The README's test command is:  dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 
 .EXAMPLE
-    ./build.ps1
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Try
 .EXAMPLE
-    ./build.ps1 -Task Test
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package')]
+    [ValidateSet('Restore', 'Build', 'Test', 'Docs', 'Package', 'Try')]
     [string] $Task = 'Build',
 
     [string] $Configuration = 'Release'
@@ -37,6 +39,7 @@ Set-StrictMode -Version Latest
 $RepoRoot = $PSScriptRoot
 $Solution = Join-Path -Path $RepoRoot -ChildPath 'XenPS.sln'
 $ModuleDir = Join-Path -Path $RepoRoot -ChildPath 'out/XenPS'
+$ToolsPackages = Join-Path -Path $RepoRoot -ChildPath 'out/tools/packages'
 $Requirements = Import-PowerShellDataFile -LiteralPath (Join-Path -Path $RepoRoot -ChildPath 'build.requirements.psd1')
 
 # Runs a program with an argument list (no shell in between) and stops on a non-zero exit code.
@@ -52,19 +55,78 @@ function Invoke-Program {
     }
 }
 
-# The installed module of exactly the pinned version, or $null.
-function Get-PinnedModule {
-    param([Parameter(Mandatory)] [string] $Name)
-    $version = [version] $Requirements[$Name]
-    Get-Module -ListAvailable -Name $Name |
-        Where-Object { $_.Version -eq $version } |
-        Select-Object -First 1
+# How to start a child of the pwsh this script runs in, however that pwsh was installed: a .NET tool
+# (the process is 'dotnet' and $PSHOME holds pwsh.dll), a package or a tarball (the process is pwsh).
+# Returns the program and the arguments that come before pwsh's own. Full paths: 'dotnet pwsh' only
+# resolves inside the repository, where the tool manifest is.
+function Get-ChildPwsh {
+    $process = [Environment]::ProcessPath
+    $leaf = [IO.Path]::GetFileNameWithoutExtension($process)
+    if ($leaf -eq 'pwsh') {
+        return , @($process)
+    }
+    $dll = Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'
+    if ($leaf -eq 'dotnet' -and (Test-Path -LiteralPath $dll -PathType Leaf)) {
+        return , @($process, $dll)
+    }
+    $apphost = Join-Path -Path $PSHOME -ChildPath 'pwsh'
+    if (Test-Path -LiteralPath $apphost -PathType Leaf) {
+        return , @($apphost)
+    }
+    throw "Cannot tell how to start a child pwsh: this process is '$process' and `$PSHOME ('$PSHOME') has neither pwsh.dll nor pwsh."
+}
+
+# Runs a script in a child pwsh (a fresh session: the binary module cannot leak into or from this one)
+# and returns its exit code.
+function Invoke-ChildPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [switch] $Interactive
+    )
+    $child = Get-ChildPwsh
+    $program = $child[0]
+    $arguments = @($child | Select-Object -Skip 1) + @('-NoProfile')
+    if ($Interactive) {
+        # The terminal is handed over as it is: no redirection.
+        & $program @($arguments + @('-NoExit', '-Command', $Script))
+    }
+    else {
+        & $program @($arguments + @('-NonInteractive', '-Command', $Script)) | Out-Host
+    }
+    $LASTEXITCODE
 }
 
 # A PowerShell single-quoted string literal of a value (for code run by the child pwsh).
 function ConvertTo-Literal {
-    param([Parameter(Mandatory)] [string] $Value)
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Value)
     "'" + $Value.Replace("'", "''") + "'"
+}
+
+# The folder of a restored NuGet package (NuGet lower-cases ids in the packages folder).
+function Get-RestoredPackage {
+    param([Parameter(Mandatory)] [string] $Name)
+    $version = $Requirements[$Name]
+    $dir = Join-Path -Path $ToolsPackages -ChildPath ($Name.ToLowerInvariant() + '/' + $version)
+    if (-not (Test-Path -LiteralPath $dir -PathType Container)) {
+        throw "$Name $version is not restored at $dir. Run: dotnet pwsh ./build.ps1 -Task Restore"
+    }
+    $dir
+}
+
+function Invoke-RestoreTask {
+    Push-Location -LiteralPath $RepoRoot
+    try {
+        Invoke-Program -FilePath 'dotnet' -ArgumentList @('tool', 'restore')
+    }
+    finally {
+        Pop-Location
+    }
+    $project = Join-Path -Path $RepoRoot -ChildPath 'tests/tools/restore/XenPS.BuildTools.csproj'
+    Invoke-Program -FilePath 'dotnet' -ArgumentList @(
+        'restore', $project,
+        "-p:PesterVersion=$($Requirements['Pester'])",
+        "-p:ClashLoggingVersion=$($Requirements['Microsoft.Extensions.Logging.Abstractions'])")
+    $null = Get-RestoredPackage -Name 'Pester'
 }
 
 function Invoke-BuildTask {
@@ -74,86 +136,73 @@ function Invoke-BuildTask {
     }
 }
 
-function Invoke-TestTask {
-    Invoke-BuildTask
-    Invoke-Program -FilePath 'dotnet' -ArgumentList @('test', $Solution, '-c', $Configuration, '--no-build')
-
-    # The cmdlet tests and the example runbooks' tests (both against the simulator).
-    $pesterDirs = @(
-        Join-Path -Path $RepoRoot -ChildPath 'tests/Pester'
-        Join-Path -Path $RepoRoot -ChildPath 'examples/runbooks'
+# Pester over the given folders in a child pwsh; throws when a test failed or none ran.
+function Invoke-PesterStage {
+    param(
+        [Parameter(Mandatory)] [string[]] $Path,
+        [Parameter(Mandatory)] [string] $ResultFile,
+        [string] $Label = 'Pester'
     )
-    $pesterDir = $pesterDirs -join ', '
-    $testFiles = @(Get-ChildItem -Path $pesterDirs -Recurse -Filter '*.Tests.ps1' -File -ErrorAction SilentlyContinue)
-    if ($testFiles.Count -eq 0) {
-        Write-Host "SKIPPED: Pester stage: no *.Tests.ps1 files under $pesterDir yet."
-        return
-    }
-
-    $pester = Get-PinnedModule -Name 'Pester'
-    if (-not $pester) {
-        Write-Host (("SKIPPED: Pester stage ({0} test files in tests/Pester and examples/runbooks): Pester {1} is not installed. " +
-            "Install it with: Install-PSResource -Name Pester -Version {1}") -f $testFiles.Count, $Requirements['Pester'])
-        return
-    }
-
-    # A child pwsh: the binary module is loaded fresh and cannot leak into (or from) this session.
-    # Run.Exit makes the child's exit code the number of failures.
-    $resultFile = Join-Path -Path $RepoRoot -ChildPath 'out/pester-results.xml'
+    $pesterManifest = Join-Path -Path (Get-RestoredPackage -Name 'Pester') -ChildPath 'tools/Pester.psd1'
+    $summaryFile = [IO.Path]::ChangeExtension($ResultFile, '.summary.txt')
+    Remove-Item -LiteralPath $ResultFile, $summaryFile -ErrorAction SilentlyContinue
     $childScript = @(
         "`$ErrorActionPreference = 'Stop'"
-        "Import-Module -Name Pester -RequiredVersion $(ConvertTo-Literal $pester.Version.ToString())"
+        "Import-Module -Name $(ConvertTo-Literal $pesterManifest)"
         "`$config = New-PesterConfiguration"
-        "`$config.Run.Path = @($(($pesterDirs | ForEach-Object { ConvertTo-Literal $_ }) -join ', '))"
-        "`$config.Run.Exit = `$true"
+        "`$config.Run.Path = @($(($Path | ForEach-Object { ConvertTo-Literal $_ }) -join ', '))"
+        "`$config.Run.PassThru = `$true"
         "`$config.Output.Verbosity = 'Detailed'"
         "`$config.TestResult.Enabled = `$true"
-        "`$config.TestResult.OutputPath = $(ConvertTo-Literal $resultFile)"
-        'Invoke-Pester -Configuration $config'
+        "`$config.TestResult.OutputFormat = 'NUnitXml'"
+        "`$config.TestResult.OutputPath = $(ConvertTo-Literal $ResultFile)"
+        "`$r = Invoke-Pester -Configuration `$config"
+        "`$line = '{0} passed, {1} failed, {2} skipped' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount), `$r.SkippedCount"
+        "Set-Content -LiteralPath $(ConvertTo-Literal $summaryFile) -Value `$line"
+        "if (`$r.Result -ne 'Passed' -or `$r.PassedCount -eq 0) { exit 1 } else { exit 0 }"
     ) -join [Environment]::NewLine
-    Write-Host "Pester $($pester.Version) over $pesterDir ($($testFiles.Count) test files), in a child pwsh"
-    & ([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -Command $childScript
-    if ($LASTEXITCODE -ne 0) {
-        throw "Pester tests failed (exit code $LASTEXITCODE). Results: $resultFile"
+    Write-Host "$Label (Pester $($Requirements['Pester'])) over $($Path -join ', '), in a child pwsh"
+    $exit = Invoke-ChildPwsh -Script $childScript
+    $summary = if (Test-Path -LiteralPath $summaryFile) { (Get-Content -LiteralPath $summaryFile -Raw).Trim() } else { 'no result' }
+    # The plain closing line CI reads.
+    Write-Host "${Label}: $summary"
+    if ($exit -ne 0) {
+        throw "$Label failed (exit code $exit; $summary). Results: $ResultFile"
     }
 }
 
+function Invoke-TestTask {
+    Invoke-RestoreTask
+    Invoke-BuildTask
+    Invoke-Program -FilePath 'dotnet' -ArgumentList @('test', $Solution, '-c', $Configuration, '--no-build')
+    Invoke-PesterStage -Label 'pester' -ResultFile (Join-Path -Path $RepoRoot -ChildPath 'out/pester-results.xml') -Path @(
+        Join-Path -Path $RepoRoot -ChildPath 'tests/Pester'
+        Join-Path -Path $RepoRoot -ChildPath 'examples/runbooks'
+    )
+}
+
 function Invoke-DocsTask {
-    $helpDir = Join-Path -Path $RepoRoot -ChildPath 'en-US'
-    $pages = @(Get-ChildItem -Path $helpDir -Filter '*.md' -File -ErrorAction SilentlyContinue)
-    if ($pages.Count -eq 0) {
-        Write-Host "SKIPPED: Docs: no cmdlet pages (en-US/*.md) yet; en-US/about_XenPS.help.txt is the only help."
-        return
+    Invoke-BuildTask
+    $maml = Join-Path -Path $ModuleDir -ChildPath 'en-US/XenPS.dll-Help.xml'
+    if (-not (Test-Path -LiteralPath $maml)) {
+        throw "The build wrote no help at $maml."
     }
+    Write-Host "Help: $maml"
 
-    $platyPS = Get-PinnedModule -Name 'Microsoft.PowerShell.PlatyPS'
+    $version = [version] $Requirements['Microsoft.PowerShell.PlatyPS']
+    $platyPS = Get-Module -ListAvailable -Name 'Microsoft.PowerShell.PlatyPS' | Where-Object { $_.Version -eq $version } | Select-Object -First 1
     if (-not $platyPS) {
-        Write-Host (("SKIPPED: Docs: Microsoft.PowerShell.PlatyPS {0} is not installed. " +
-            "Install it with: Install-PSResource -Name Microsoft.PowerShell.PlatyPS -Version {0}") -f $Requirements['Microsoft.PowerShell.PlatyPS'])
+        Write-Host "Microsoft.PowerShell.PlatyPS $version is not installed: the build's own generator made the help (NuGet does not serve PlatyPS here)."
         return
     }
-
-    Import-Module -Name 'Microsoft.PowerShell.PlatyPS' -RequiredVersion $platyPS.Version
-    # PlatyPS names the MAML after the module; a binary module's help file must be XenPS.dll-Help.xml.
-    $staging = Join-Path -Path $RepoRoot -ChildPath 'out/maml'
+    Import-Module -Name $platyPS.Path
+    $staging = Join-Path -Path $RepoRoot -ChildPath 'out/platyps'
     if (Test-Path -LiteralPath $staging) {
         Remove-Item -LiteralPath $staging -Recurse -Force
     }
-
-    $commandPages = Measure-PlatyPSMarkdown -Path $pages.FullName | Where-Object { $_.Filetype -match 'CommandHelp' }
-    if (-not $commandPages) {
-        throw "None of $($pages.Count) en-US/*.md files is a PlatyPS cmdlet page."
-    }
-
-    $commandPages | Import-MarkdownCommandHelp -Path { $_.FilePath } | Export-MamlCommandHelp -OutputFolder $staging | Out-Null
-    $maml = @(Get-ChildItem -Path $staging -Recurse -Filter '*-Help.xml' -File)
-    if ($maml.Count -ne 1) {
-        throw "Expected one MAML file under $staging, found $($maml.Count)."
-    }
-
-    $target = Join-Path -Path $helpDir -ChildPath 'XenPS.dll-Help.xml'
-    Copy-Item -LiteralPath $maml[0].FullName -Destination $target -Force
-    Write-Host "Wrote $target from $(@($commandPages).Count) cmdlet pages. Build again to copy it into out/XenPS/en-US."
+    $pages = Get-ChildItem -Path (Join-Path -Path $RepoRoot -ChildPath 'en-US') -Filter '*-*.md' -File
+    $pages.FullName | Import-MarkdownCommandHelp | Export-MamlCommandHelp -OutputFolder $staging -Force | Out-Null
+    Write-Host "PlatyPS $version also wrote its MAML under $staging, for comparison."
 }
 
 function Invoke-PackageTask {
@@ -179,17 +228,48 @@ function Invoke-PackageTask {
     Write-Host "Package: $($package.FullName)"
 }
 
+function Invoke-TryTask {
+    Invoke-BuildTask
+    $manifest = Join-Path -Path $ModuleDir -ChildPath 'XenPS.psd1'
+    $setup = @(
+        "Import-Module $(ConvertTo-Literal $manifest)"
+        "`$null = Connect-XenHost -Simulated -Name lab"
+        "foreach (`$n in 'web1', 'web2', 'db1') { `$null = New-XenDomain -Name `$n -MemoryMB 256 -Kernel /boot/vmlinuz -Ramdisk /boot/initrd.img -Network 'bridge=xenbr0' -Start }"
+        "`$null = New-XenDomain -Name test1 -MemoryMB 128 -Kernel /boot/vmlinuz -Ramdisk /boot/initrd.img"
+    )
+    $interactive = -not ([Console]::IsInputRedirected -or [Console]::IsOutputRedirected) -and -not $env:CI
+    if ($interactive) {
+        $script = ($setup + @(
+            "Write-Host 'XenPS is imported and connected to a simulated host, lab, with web1, web2, db1 running and test1 Off. Try: Get-XenDomain; Get-XenDomain web* | Suspend-XenDomain; Get-Help about_XenPS. Type exit to leave.' -ForegroundColor Cyan"
+        )) -join [Environment]::NewLine
+        $null = Invoke-ChildPwsh -Script $script -Interactive
+        return
+    }
+    $tour = @(
+        "`$ErrorActionPreference = 'Stop'"
+        "function Show([string] `$code) { Write-Host ''; Write-Host ('PS> ' + `$code) -ForegroundColor Cyan; Invoke-Expression `$code | Out-Host }"
+        "Write-Host 'No terminal: a short scripted tour of XenPS on a simulated host.'"
+    ) + $setup + @(
+        "Show 'Get-XenHostConnection'"
+        "Show 'Get-XenDomain'"
+        "Show 'Get-XenDomain web* | Suspend-XenDomain -PassThru'"
+        "Show 'Get-XenDomain web* | Resume-XenDomain -PassThru'"
+        "Show 'Start-XenDomain -Name test1 -PassThru'"
+        "Show 'Get-XenDomain test1 | Stop-XenDomain -Wait -PassThru'"
+        "Show 'Remove-XenDomain -Name test1 -WhatIf'"
+        "Write-Host ''; Write-Host 'Tour done. With a terminal, the same command opens a pwsh where you can type.'"
+    )
+    $exit = Invoke-ChildPwsh -Script ($tour -join [Environment]::NewLine)
+    if ($exit -ne 0) {
+        throw "The scripted tour failed (exit code $exit)."
+    }
+}
+
 switch ($Task) {
-    'Build' {
-        Invoke-BuildTask
-    }
-    'Test' {
-        Invoke-TestTask
-    }
-    'Docs' {
-        Invoke-DocsTask
-    }
-    'Package' {
-        Invoke-PackageTask
-    }
+    'Restore' { Invoke-RestoreTask }
+    'Build' { Invoke-BuildTask }
+    'Test' { Invoke-TestTask }
+    'Docs' { Invoke-DocsTask }
+    'Package' { Invoke-PackageTask }
+    'Try' { Invoke-TryTask }
 }
