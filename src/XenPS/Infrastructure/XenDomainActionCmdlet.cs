@@ -164,6 +164,12 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
                 return;
             }
 
+            if ((err is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : err) is XenException x)
+            {
+                // xl was given the domid: the user reads the domain's name.
+                x.NameDomain(o.Item.Domain.Name);
+            }
+
             WriteXenError(err, o.Item.Domain);
         }
         else if (WriteResults && o.Result is not null)
