@@ -161,9 +161,9 @@ function Invoke-PesterStage {
         "`$config.TestResult.OutputFormat = 'NUnitXml'"
         "`$config.TestResult.OutputPath = $(ConvertTo-Literal $ResultFile)"
         "`$r = Invoke-Pester -Configuration `$config"
-        "`$line = '{0} passed, {1} failed, {2} skipped' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount), `$r.SkippedCount"
+        "`$line = '{0} passed, {1} failed, {2} skipped' -f [int]`$r.PassedCount, ([int]`$r.FailedCount + [int]`$r.FailedBlocksCount + [int]`$r.FailedContainersCount), [int]`$r.SkippedCount"
         "Set-Content -LiteralPath $(ConvertTo-Literal $summaryFile) -Value `$line"
-        "if (`$r.Result -ne 'Passed' -or `$r.PassedCount -eq 0) { exit 1 } else { exit 0 }"
+        "if (`$null -eq `$r -or `$r.Result -ne 'Passed' -or `$r.PassedCount -eq 0) { exit 1 } else { exit 0 }"
     ) -join [Environment]::NewLine
     Write-Host "$Label (Pester $($Requirements['Pester'])) over $($Path -join ', '), in a child pwsh"
     $exit = Invoke-ChildPwsh -Script $childScript
