@@ -371,6 +371,61 @@ public sealed class SimulatedToolstack : IXenToolstack
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<XenDomain?> FindRunningDomainAsync(int domainId, CancellationToken cancellationToken)
+    {
+        string id = domainId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return RunAsync<XenDomain?>("GetDomain", id, Xl("list", "-v", "--", id), write: false, (_, host, now) =>
+            host.Domains.FirstOrDefault(d => d.Id == domainId) is DomainState dom ? ListLine(host, dom, now) : null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<XenDomain?> FindDomainByConfigAsync(string configPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configPath);
+        return RunAsync<XenDomain?>("GetDomain", null, "cat " + Quote(configPath) + "; xl list -v -- <name>", write: false, (_, host, now) =>
+        {
+            if (SimFileSystem.ReadText(host, configPath) is not string text)
+            {
+                return null;
+            }
+
+            SimGuestConfig? config = null;
+            try
+            {
+                config = SimGuestConfig.Parse(text, configPath, "xl create " + configPath);
+            }
+            catch (Exception ex) when (ex is XenConfigException or SimXlError)
+            {
+                // Named by its file name, as the listing names it.
+            }
+
+            string fileName = SimFileSystem.FileName(configPath);
+            string name = config?.Name ?? (fileName.EndsWith(".cfg", StringComparison.Ordinal) ? fileName[..^".cfg".Length] : fileName);
+            if (host.Domains.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal)) is DomainState dom)
+            {
+                XenDomain running = ListLine(host, dom, now);
+                running.ConfigPath = configPath;
+                running.Type = ParseType(dom.Type);
+                return running;
+            }
+
+            // As the xl toolstack: AutoStart is a listing's fact, not read here.
+            return ToOffDomain(new OffConfig(name, configPath, config, AutoStart: false));
+        }, cancellationToken);
+    }
+
+    // What one line of 'xl list -v' carries, as XlToolstack fills it from that line alone.
+    private XenDomain ListLine(HostState host, DomainState dom, DateTimeOffset now)
+    {
+        XenDomain d = ToDomain(host, dom, now, new Dictionary<string, OffConfig>());
+        d.Type = null;
+        d.MaxMemoryMB = null;
+        d.MaxVCpu = null;
+        d.Uptime = null;
+        return d;
+    }
+
+    /// <inheritdoc />
     public Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken) =>
         RunAsync("GetLiveConfigJson", domain, Xl("list", "-l", domain), write: false, (_, host, _) =>
         {

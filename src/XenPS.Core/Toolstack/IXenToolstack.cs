@@ -37,6 +37,22 @@ public interface IXenToolstack
     /// <summary>One domain by name or id (running, or Off from its config file); throws <see cref="XenDomainNotFoundException"/>.</summary>
     Task<XenDomain> GetDomainAsync(string domain, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The running domain with id <paramref name="domainId"/>, or <see langword="null"/> when no domain has
+    /// that id: one targeted call (<c>xl list -v domid</c>), never a listing. Only what that line carries is
+    /// filled (name, id, UUID, state, memory, vCPUs, CPU time, shutdown reason); config-file facts
+    /// (<c>ConfigPath</c>, <c>AutoStart</c>) and <c>Type</c>/maxima are left unset.
+    /// </summary>
+    Task<XenDomain?> FindRunningDomainAsync(int domainId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The domain the config file <paramref name="configPath"/> describes, as it is now: the running domain
+    /// with that file's name (as <see cref="FindRunningDomainAsync"/> fills it, plus <c>ConfigPath</c>), or the
+    /// Off domain; <see langword="null"/> when the file is gone. At most two targeted calls (read the file,
+    /// <c>xl list -v -- name</c>), never a listing.
+    /// </summary>
+    Task<XenDomain?> FindDomainByConfigAsync(string configPath, CancellationToken cancellationToken);
+
     /// <summary>The live configuration of a running domain as libxl JSON (<c>xl list -l dom</c>: the <c>config</c> object).</summary>
     Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken);
 

@@ -160,6 +160,65 @@ public sealed class XlToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
+    public async Task<XenDomain?> FindRunningDomainAsync(int domainId, CancellationToken cancellationToken)
+    {
+        XlListRow? row = await ListOneAsync(domainId.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        return row is null ? null : FromRow(row, null);
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDomain?> FindDomainByConfigAsync(string configPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configPath);
+        string text;
+        try
+        {
+            text = await ReadFileAsync(configPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XenOperationException ex) when (ex.ErrorId == "HostFileNotFound")
+        {
+            return null;
+        }
+
+        XlConfigFacts? facts = null;
+        try
+        {
+            facts = XlConfigFacts.Read(text, configPath);
+        }
+        catch (XenConfigException ex)
+        {
+            _log.LogWarning("{Host}: {Path} does not parse ({Reason}); naming it by its file name.", HostName, configPath, ex.Message);
+        }
+
+        string name = facts?.Name ?? StripCfg(FileName(configPath));
+        XlListRow? row = await ListOneAsync(name, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return FromConfig(new KnownConfig(name, new XlHostScripts.ConfigFile(configPath, configPath, text), facts, AutoStart: false));
+        }
+
+        XenDomain d = FromRow(row, null);
+        d.ConfigPath = configPath;
+        d.Type = facts?.Type;
+        return d;
+    }
+
+    // One domain's line of 'xl list -v' (a targeted call; the word is after "--", so it is never an option),
+    // or null when xl says there is no such domain.
+    private async Task<XlListRow?> ListOneAsync(string domain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            CommandResult r = await XlAsync(domain, cancellationToken, "list", "-v", "--", domain).ConfigureAwait(false);
+            return XlListParser.Parse(r.StandardOutput).FirstOrDefault(x => x.Id != 0 || domain == "0");
+        }
+        catch (XenDomainNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken)
     {
         XlDomainDetails? d = await GetDetailsAsync(domain, cancellationToken).ConfigureAwait(false);
@@ -197,9 +256,19 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(configPath);
         string text = await ReadFileAsync(configPath, cancellationToken).ConfigureAwait(false);
-        string name = NameOf(XlConfigFacts.Read(text, configPath));
+        XlConfigFacts facts = XlConfigFacts.Read(text, configPath);
+        string name = NameOf(facts);
         await CreateCoreAsync(configPath, name, paused, textGiven: false, cancellationToken).ConfigureAwait(false);
-        return await GetDomainAsync(name, cancellationToken).ConfigureAwait(false);
+
+        // A targeted read of the new domain, not a listing: its line, plus what the file says.
+        XlListRow row = await ListOneAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new XenDomainNotFoundException(name, HostName, "'xl create' succeeded but the domain is not listed.");
+        XenDomain d = FromRow(row, null);
+        d.ConfigPath = configPath;
+        d.Type = facts.Type;
+        d.MaxMemoryMB = facts.MaxMemoryMB;
+        d.MaxVCpu = facts.MaxVCpus;
+        return d;
     }
 
     /// <inheritdoc />
@@ -210,7 +279,7 @@ public sealed class XlToolstack : IXenToolstack
         await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
         try
         {
-            CommandResult r = await RunXlAsync(null, ["-N", "create", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            CommandResult r = await RunXlAsync(null, ["-N", "create", "--", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
             return r.StandardOutput;
         }
         catch (XenConfigException ex)
@@ -234,23 +303,23 @@ public sealed class XlToolstack : IXenToolstack
 
     /// <inheritdoc />
     public Task DestroyAsync(string domain, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "destroy", domain);
+        XlAsync(domain, cancellationToken, "destroy", "--", domain);
 
     /// <inheritdoc />
     public Task PauseAsync(string domain, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "pause", domain);
+        XlAsync(domain, cancellationToken, "pause", "--", domain);
 
     /// <inheritdoc />
     public async Task UnpauseAsync(string domain, CancellationToken cancellationToken)
     {
-        CommandResult r = await XlAsync(domain, cancellationToken, "unpause", domain).ConfigureAwait(false);
+        CommandResult r = await XlAsync(domain, cancellationToken, "unpause", "--", domain).ConfigureAwait(false);
         if (!XlErrorClassifier.ReportsError(r.StandardError))
         {
             return;
         }
 
         // xl exits 0 even when libxl failed (fixture 275): the domain's state decides what happened.
-        CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", domain).ConfigureAwait(false);
+        CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", "--", domain).ConfigureAwait(false);
         XlListRow? row = XlListParser.Parse(list.StandardOutput).FirstOrDefault();
         if (row is not null && row.State == XenDomainState.Paused)
         {
@@ -276,6 +345,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         args.Add(domain);
         args.Add(path);
         return RunXlAsync(domain, args, _options.LifecycleTimeout, cancellationToken);
@@ -297,6 +367,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         if (!string.IsNullOrEmpty(configPath))
         {
             args.Add(configPath);
@@ -326,22 +397,22 @@ public sealed class XlToolstack : IXenToolstack
     public Task RenameAsync(string domain, string newName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(newName);
-        return XlAsync(domain, cancellationToken, "rename", domain, newName);
+        return XlAsync(domain, cancellationToken, "rename", "--", domain, newName);
     }
 
     /// <inheritdoc />
     public Task SetMemoryAsync(string domain, long memoryMB, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "mem-set", domain, Mib(memoryMB));
+        XlAsync(domain, cancellationToken, "mem-set", "--", domain, Mib(memoryMB));
 
     /// <inheritdoc />
     public Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "mem-max", domain, Mib(maxMemoryMB));
+        XlAsync(domain, cancellationToken, "mem-max", "--", domain, Mib(maxMemoryMB));
 
     /// <inheritdoc />
     public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return XlAsync(domain, cancellationToken, "vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
+        return XlAsync(domain, cancellationToken, "vcpu-set", "--", domain, count.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
@@ -349,7 +420,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "vcpu-list").ConfigureAwait(false)
-            : await XlAsync(domain, cancellationToken, "vcpu-list", domain).ConfigureAwait(false);
+            : await XlAsync(domain, cancellationToken, "vcpu-list", "--", domain).ConfigureAwait(false);
         var list = XlVCpuListParser.Parse(r.StandardOutput);
         foreach (XenVCpu v in list)
         {
@@ -365,7 +436,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(vcpu);
         ArgumentException.ThrowIfNullOrEmpty(hardAffinity);
-        var args = new List<string> { "vcpu-pin", domain, vcpu, hardAffinity };
+        var args = new List<string> { "vcpu-pin", "--", domain, vcpu, hardAffinity };
         if (!string.IsNullOrEmpty(softAffinity))
         {
             args.Add(softAffinity);
@@ -401,7 +472,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false)
-            : await XlAsync(domain, cancellationToken, "uptime", domain).ConfigureAwait(false);
+            : await XlAsync(domain, cancellationToken, "uptime", "--", domain).ConfigureAwait(false);
         return XlUptimeParser.Parse(r.StandardOutput);
     }
 
@@ -410,7 +481,7 @@ public sealed class XlToolstack : IXenToolstack
     /// <inheritdoc />
     public async Task<IReadOnlyList<XenDisk>> GetDisksAsync(string domain, CancellationToken cancellationToken)
     {
-        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "block-list", domain);
+        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "block-list", "--", domain);
         Task<XlDomainDetails?> detailsTask = GetDetailsAsync(domain, cancellationToken);
         await Task.WhenAll(listTask, detailsTask).ConfigureAwait(false);
         XlDomainDetails? details = detailsTask.Result;
@@ -442,11 +513,11 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenDisk> AttachDiskAsync(string domain, string diskSpec, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(diskSpec);
-        CommandResult before = await XlAsync(domain, cancellationToken, "block-list", domain).ConfigureAwait(false);
+        CommandResult before = await XlAsync(domain, cancellationToken, "block-list", "--", domain).ConfigureAwait(false);
         var had = XlDeviceListParser.ParseBlockList(before.StandardOutput).Select(b => b.DeviceNumber).ToHashSet();
 
         // xl block-attach takes the disk spec as ONE comma-separated argument.
-        await XlAsync(domain, cancellationToken, "block-attach", domain, diskSpec).ConfigureAwait(false);
+        await XlAsync(domain, cancellationToken, "block-attach", "--", domain, diskSpec).ConfigureAwait(false);
 
         IReadOnlyList<XenDisk> after = await GetDisksAsync(domain, cancellationToken).ConfigureAwait(false);
         return after.FirstOrDefault(d => d.DeviceId is int id && !had.Contains(id))
@@ -457,13 +528,13 @@ public sealed class XlToolstack : IXenToolstack
     public Task DetachDiskAsync(string domain, string vdev, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(vdev);
-        return XlAsync(domain, cancellationToken, "block-detach", domain, vdev);
+        return XlAsync(domain, cancellationToken, "block-detach", "--", domain, vdev);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(string domain, CancellationToken cancellationToken)
     {
-        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "network-list", domain);
+        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "network-list", "--", domain);
         Task<XlDomainDetails?> detailsTask = GetDetailsAsync(domain, cancellationToken);
         await Task.WhenAll(listTask, detailsTask).ConfigureAwait(false);
         XlDomainDetails? details = detailsTask.Result;
@@ -497,10 +568,10 @@ public sealed class XlToolstack : IXenToolstack
 
         // xl network-attach reads each key=value as its own argument; a comma-joined spec would become a
         // bridge named "xenbr0,mac=..." (fixtures 256 vs 260). A spec xl would refuse fails here, before the host.
-        var args = new List<string> { "network-attach", domain };
+        var args = new List<string> { "network-attach", "--", domain };
         args.AddRange(XlConfigFacts.NetworkAttachArguments(vifSpec));
 
-        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
+        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", "--", domain).ConfigureAwait(false);
         var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
         await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
 
@@ -513,7 +584,7 @@ public sealed class XlToolstack : IXenToolstack
     public Task DetachNetworkAdapterAsync(string domain, string indexOrMac, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(indexOrMac);
-        return XlAsync(domain, cancellationToken, "network-detach", domain, indexOrMac);
+        return XlAsync(domain, cancellationToken, "network-detach", "--", domain, indexOrMac);
     }
 
     // ---------------------------------------------------------------- XenStore
@@ -566,6 +637,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         args.Add(domain);
         args.Add(request.Destination);
 
@@ -811,13 +883,13 @@ public sealed class XlToolstack : IXenToolstack
 
     private async Task<XlDomainDetails?> GetDetailsAsync(string domain, CancellationToken cancellationToken)
     {
-        CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", domain).ConfigureAwait(false);
+        CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", "--", domain).ConfigureAwait(false);
         return XlLongListParser.Parse(r.StandardOutput, HostName).FirstOrDefault();
     }
 
     private async Task CreateCoreAsync(string file, string name, bool paused, bool textGiven, CancellationToken cancellationToken)
     {
-        string[] args = paused ? ["create", "-p", file] : ["create", file];
+        string[] args = paused ? ["create", "-p", "--", file] : ["create", "--", file];
         try
         {
             try
@@ -866,7 +938,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         if (!wait)
         {
-            await XlAsync(domain, cancellationToken, verb, domain).ConfigureAwait(false);
+            await XlAsync(domain, cancellationToken, verb, "--", domain).ConfigureAwait(false);
             return;
         }
 
@@ -876,7 +948,7 @@ public sealed class XlToolstack : IXenToolstack
         CommandResult r;
         try
         {
-            r = await RunXlAsync(domain, [verb, "-w", domain], limit, cancellationToken).ConfigureAwait(false);
+            r = await RunXlAsync(domain, [verb, "-w", "--", domain], limit, cancellationToken).ConfigureAwait(false);
         }
         catch (XenTimeoutException)
         {
@@ -901,7 +973,7 @@ public sealed class XlToolstack : IXenToolstack
         bool actionChecked = false;
         while (true)
         {
-            CommandResult list = await RunXlAsync(null, ["list", "-v", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            CommandResult list = await RunXlAsync(null, ["list", "-v", "--", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
             XlListRow? row = list.ExitCode == 0 ? XlListParser.Parse(list.StandardOutput).FirstOrDefault() : null;
             if (row is null || row.State is not (XenDomainState.Shutdown or XenDomainState.Dying))
             {
@@ -912,7 +984,7 @@ public sealed class XlToolstack : IXenToolstack
             {
                 // on_poweroff = "preserve" (or a restart) keeps the shut-down domain: nothing will destroy it.
                 actionChecked = true;
-                CommandResult details = await RunXlAsync(null, ["list", "-l", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+                CommandResult details = await RunXlAsync(null, ["list", "-l", "--", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
                 string? action = details.ExitCode == 0 ? XlLongListParser.OnPoweroff(details.StandardOutput) : null;
                 if (action is not null && !action.EndsWith("destroy", StringComparison.Ordinal))
                 {
@@ -1044,7 +1116,45 @@ public sealed class XlToolstack : IXenToolstack
         RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken);
 
     private Task<CommandResult> RunXlAsync(string? domain, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, bool throwOnError = true) =>
-        RunAsync("xl", args, domain, null, timeout, cancellationToken, throwOnError);
+        RunAsync("xl", EndOfOptions(args), domain, null, timeout, cancellationToken, throwOnError);
+
+    /// <summary>
+    /// Every xl call that carries user text (a domain, a path, a name) puts <c>--</c> before it, so that no
+    /// word can be read as an option (<c>xl shutdown -a</c> would shut down every guest). xl's getopt ends
+    /// options there; the marker is kept only where a word after it starts with '-', so the argv of ordinary
+    /// calls is exactly what an operator would type. Words that are an option's value (<c>sched-credit2 -d dom</c>)
+    /// are safe as they are: getopt takes the next word whole.
+    /// </summary>
+    internal static IReadOnlyList<string> EndOfOptions(IReadOnlyList<string> args)
+    {
+        int marker = -1;
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--")
+            {
+                marker = i;
+                break;
+            }
+        }
+
+        if (marker < 0)
+        {
+            return args;
+        }
+
+        for (int i = marker + 1; i < args.Count; i++)
+        {
+            if (args[i].StartsWith('-'))
+            {
+                return args;
+            }
+        }
+
+        var plain = new List<string>(args.Count - 1);
+        plain.AddRange(args.Take(marker));
+        plain.AddRange(args.Skip(marker + 1));
+        return plain;
+    }
 
     private Task<CommandResult> ShAsync(string scriptName, string script, IReadOnlyList<string> args, string? stdin, string? domain, CancellationToken cancellationToken, bool throwOnError = true)
     {
