@@ -49,8 +49,8 @@ public sealed class XenDomain
 
     /// <summary>
     /// The scheduler weight (credit/credit2; default 256) of a running domain, read from the listing's own
-    /// <c>xl list -l</c> (libxl reports the live value); <see langword="null"/> when Off, for Domain-0 (xl leaves it out
-    /// of <c>list -l</c>), or under another scheduler. Set it with <c>Set-XenDomain -Weight</c>.
+    /// <c>xl list -l</c> (libxl reports the live value); <see langword="null"/> when Off, when <c>xl list -l</c>
+    /// left the domain out, or under a scheduler without weights. Set it with <c>Set-XenDomain -Weight</c>.
     /// </summary>
     public int? Weight { get; internal set; }
 

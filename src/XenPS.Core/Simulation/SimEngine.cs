@@ -922,7 +922,7 @@ internal static class SimEngine
                 return;
             }
 
-            throw new SimXlError(commandLine, 1, $"could not remove path {path}\n", null);
+            throw new SimXlError(commandLine, 1, $"xenstore-rm: could not remove path {path}\n", null);
         }
 
         foreach (string key in host.XenStore.Keys.Where(k => k == path || k.StartsWith(path + "/", StringComparison.Ordinal)).ToList())
@@ -933,6 +933,12 @@ internal static class SimEngine
         if (XenStoreLeaves(host).Keys.Any(k => k == path || k.StartsWith(path + "/", StringComparison.Ordinal)))
         {
             host.XenStoreRemoved.Add(path);
+        }
+
+        // The parent stays, as in xenstored, even when this was its last child (the simulator only stores leaves).
+        if (parent != "/" && !XenStoreNodes(host).ContainsKey(parent))
+        {
+            host.XenStore[parent] = string.Empty;
         }
     }
 

@@ -189,9 +189,9 @@ public sealed class SimulatedToolstack : IXenToolstack
             CpuTime = SimEngine.CpuTime(host, dom, now),
             Uptime = now - dom.StartedAt,
 
-            // As xl list -l reports them for guests (Domain-0 is not in xl list -l).
-            Weight = dom.IsDom0 ? null : dom.Weight,
-            Cap = dom.IsDom0 ? null : dom.Cap,
+            // As xl list -l reports them (Domain-0 included, fixture 291).
+            Weight = dom.Weight,
+            Cap = dom.Cap,
         };
         if (configs.TryGetValue(dom.Name, out OffConfig? config))
         {
@@ -267,8 +267,8 @@ public sealed class SimulatedToolstack : IXenToolstack
             Config.VncSettings vnc = Config.VncSettings.None;
             try
             {
-                config = SimGuestConfig.Parse(text, path, "xl create " + path);
                 vnc = Config.VncSettings.From(XenDomainConfig.Parse(text, path));
+                config = SimGuestConfig.Parse(text, path, "xl create " + path);
             }
             catch (Exception ex) when (ex is XenConfigException or SimXlError)
             {

@@ -7,7 +7,9 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Pins virtual CPUs of Xen domains to physical CPUs (xl vcpu-pin): hard affinity, and soft affinity for the credit scheduler.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "XenVCpu", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+// The vCPU-object set is the default: PowerShell binds pipeline input in the default set first, and there a piped
+// XenVCpu would otherwise bind -Name by property name (DomainName) and be looked up again by name (issue 12).
+[Cmdlet(VerbsCommon.Set, "XenVCpu", DefaultParameterSetName = ByVCpuObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class SetXenVCpuCommand : XenDomainActionCmdlet
 {
@@ -172,8 +174,9 @@ public sealed class SetXenVCpuCommand : XenDomainActionCmdlet
         var selector = v.DomainUuid is Guid uuid
             ? new DomainSelector { Uuids = [uuid], IncludeDom0WhenUnfiltered = false }
             : new DomainSelector { Ids = v.DomainId is int id ? [id] : [], Names = v.DomainId is null ? [v.DomainName] : null, IncludeDom0WhenUnfiltered = false };
+        // By UUID the domain is itself even renamed; a domid alone is trusted only with the same name.
         DomainTarget? found = SelectDomains([host], selector)
-            .FirstOrDefault(t => string.Equals(t.Domain.Name, v.DomainName, StringComparison.Ordinal));
+            .FirstOrDefault(t => v.DomainUuid is not null || string.Equals(t.Domain.Name, v.DomainName, StringComparison.Ordinal));
         if (found is null)
         {
             WriteXenError(new XenDomainNotFoundException(v.DomainName, host.Name, $"the domain of vCPU {v.VCpu} (id {v.DomainId}) is no longer there."), v);
