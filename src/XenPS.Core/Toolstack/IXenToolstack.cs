@@ -144,6 +144,30 @@ public interface IXenToolstack
     /// <summary><c>xenstore-write path value</c>.</summary>
     Task XenStoreWriteAsync(string path, string value, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <c>xenstore-ls -f path</c>: every node below <paramref name="path"/> with its value (values the listing cut
+    /// are read again in full with <c>xenstore-read</c>).
+    /// </summary>
+    Task<IReadOnlyList<XenStoreItem>> XenStoreTreeAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary><c>xenstore-rm path</c>: removes the node and everything below it.</summary>
+    Task XenStoreRemoveAsync(string path, CancellationToken cancellationToken);
+
+    // ---- live statistics and the console ----
+
+    /// <summary>
+    /// Streams <paramref name="samples"/> samples of every domain, <paramref name="intervalSeconds"/> apart, from one
+    /// long-running <c>xentop -b -f -i samples+1 -d interval</c> (its first report, whose CPU% is 0 for everyone, is
+    /// dropped). Rows arrive as xentop prints them. Cancellation ends the process.
+    /// </summary>
+    IAsyncEnumerable<XenDomainStatistic> GetStatisticsAsync(int samples, int intervalSeconds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands this process's terminal to the domain's console (<c>xl console</c>, through <c>ssh -t</c> for a remote
+    /// host) until the user leaves it with Ctrl+]; returns xl's exit code. The caller checks there is a terminal.
+    /// </summary>
+    Task<int> EnterConsoleAsync(string domain, CancellationToken cancellationToken);
+
     // ---- migration ----
 
     /// <summary>

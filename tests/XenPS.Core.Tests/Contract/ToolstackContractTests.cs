@@ -211,7 +211,7 @@ public abstract class ToolstackContractTests : IAsyncLifetime
 
         // vCPUs and scheduler
         XenVCpu vcpu = Assert.Single(await Toolstack.GetVCpusAsync(name, Ct));
-        Assert.Equal(0, vcpu.Number);
+        Assert.Equal(0, vcpu.VCpu);
         Assert.Equal(id, vcpu.DomainId);
         Assert.True(vcpu.Online);
         int cpus = (await Toolstack.GetHostInfoAsync(Ct)).CpuCount;

@@ -135,6 +135,8 @@ public sealed class XlToolstack : IXenToolstack
             {
                 d.ConfigPath = cfg.File.Path;
                 d.AutoStart = cfg.AutoStart;
+                d.VncListen = cfg.Facts?.Vnc.Listen;
+                d.VncDisplay = cfg.Facts?.Vnc.Display;
             }
 
             result.Add(d);
@@ -613,6 +615,94 @@ public sealed class XlToolstack : IXenToolstack
         return RunAsync("xenstore-write", [path, value], null, null, null, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenStoreItem>> XenStoreTreeAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CommandResult r = await RunAsync("xenstore-ls", ["-f", path], null, null, null, cancellationToken).ConfigureAwait(false);
+        XenStoreLsParser.Result parsed = XenStoreLsParser.Parse(r.StandardOutput);
+        var full = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string cut in parsed.Truncated)
+        {
+            // Only values longer than xenstore-ls's output width: rare, and each read once.
+            full[cut] = await XenStoreReadAsync(cut, cancellationToken).ConfigureAwait(false);
+        }
+
+        return parsed.Nodes
+            .Select(n => new XenStoreItem(n.Path, full.TryGetValue(n.Path, out string? v) ? v : n.Value) { HostName = HostName, XenHost = Connection })
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public Task XenStoreRemoveAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return RunAsync("xenstore-rm", [path], null, null, null, cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- statistics and the console
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<XenDomainStatistic> GetStatisticsAsync(int samples, int intervalSeconds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalSeconds);
+        string[] args = ["-b", "-f", "-i", (samples + 1).ToString(CultureInfo.InvariantCulture), "-d", intervalSeconds.ToString(CultureInfo.InvariantCulture)];
+        var request = new CommandRequest("xentop", args);
+        _log.LogDebug("{Host}: {Command} (streaming)", HostName, request.DisplayText);
+        await using StreamingCommand command = await _transport.StartAsync(request, cancellationToken).ConfigureAwait(false);
+        var parser = new XentopParser();
+        DateTimeOffset stamp = DateTimeOffset.UtcNow;
+        await foreach (string line in command.ReadLinesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (XentopParser.IsHeader(line))
+            {
+                stamp = DateTimeOffset.UtcNow;
+            }
+
+            XenDomainStatistic? row;
+            try
+            {
+                row = parser.Push(line);
+            }
+            catch (FormatException)
+            {
+                // Not a row: xentop's own complaint (on stdout in batch mode) is kept for the error below.
+                _log.LogWarning("{Host}: xentop printed: {Line}", HostName, line.Trim());
+                continue;
+            }
+
+            // xentop's first iteration has no previous sample to compare: CPU% is 0.0 for everyone (fixture 295).
+            if (row is null || parser.Iteration < 2)
+            {
+                continue;
+            }
+
+            row.Sample = parser.Iteration - 1;
+            row.Timestamp = stamp;
+            row.HostName = HostName;
+            row.XenHost = Connection;
+            yield return row;
+        }
+
+        CommandResult result = await command.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw XlErrorClassifier.Classify(request.DisplayText, result.ExitCode, result.StandardError, HostName, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<int> EnterConsoleAsync(string domain, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+
+        // The caller passes the domid of a running domain: never a word xl could read as an option.
+        var request = new CommandRequest("xl", "console", domain);
+        _log.LogDebug("{Host}: {Command} (interactive)", HostName, request.DisplayText);
+        return _transport.RunInteractiveAsync(request, cancellationToken);
+    }
+
     // ---------------------------------------------------------------- migration
 
     /// <inheritdoc />
@@ -790,6 +880,10 @@ public sealed class XlToolstack : IXenToolstack
         VCpu = row.VCpus,
         MaxVCpu = detail?.MaxVCpus,
         CpuTime = row.CpuTime,
+
+        // libxl_retrieve_domain_configuration reports the live scheduler parameters (fixture 291 after 280's -w 512).
+        Weight = detail?.Weight,
+        Cap = detail?.Cap,
         HostName = HostName,
         XenHost = Connection,
     };
@@ -809,6 +903,8 @@ public sealed class XlToolstack : IXenToolstack
         Uptime = null,
         ConfigPath = cfg.File.Path,
         AutoStart = cfg.AutoStart,
+        VncListen = cfg.Facts?.Vnc.Listen,
+        VncDisplay = cfg.Facts?.Vnc.Display,
         HostName = HostName,
         XenHost = Connection,
     };
