@@ -402,8 +402,10 @@ public sealed class SimulatedToolstack : IXenToolstack
             }
 
             SimGuestConfig? config = null;
+            Config.VncSettings vnc = Config.VncSettings.None;
             try
             {
+                vnc = Config.VncSettings.From(XenDomainConfig.Parse(text, configPath));
                 config = SimGuestConfig.Parse(text, configPath, "xl create " + configPath);
             }
             catch (Exception ex) when (ex is XenConfigException or SimXlError)
@@ -422,7 +424,7 @@ public sealed class SimulatedToolstack : IXenToolstack
             }
 
             // As the xl toolstack: AutoStart is a listing's fact, not read here.
-            return ToOffDomain(new OffConfig(name, configPath, config, AutoStart: false));
+            return ToOffDomain(new OffConfig(name, configPath, config, AutoStart: false, vnc));
         }, cancellationToken);
     }
 
