@@ -109,6 +109,17 @@ Describe 'Stop-XenDomain' {
             (Get-XenDomain web1).State | Should -Be 'Running'
         }
 
+        It 'stops only the wait at -Timeout: the requested shutdown still happens' {
+            # Issue 13, case 6: with a 2 s shutdown, -Wait -Timeout 1 lost the shutdown; the guest ran on forever.
+            Set-XenSimulation -LatencySeconds @{ Shutdown = 2 }
+            Stop-XenDomain web1 -Wait -Timeout 1 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+            $e[0].Exception.Message | Should -BeLike '*shutdown was requested and goes on*'
+            Wait-XenDomain web1 -State Off -Timeout 20
+            (Get-XenDomain web1).State | Should -Be 'Off'
+        }
+
         It 'refuses -Timeout without -Wait as an invalid invocation, before touching anything' {
             { Stop-XenDomain web1 -Timeout 5 } | Should -Throw -ErrorId 'TimeoutWithoutWait,*'
             (Get-XenDomain web1).State | Should -Be 'Running'
