@@ -95,8 +95,12 @@ public interface IXenToolstack
     /// <summary><c>xl mem-max dom Nm</c>: the maximum.</summary>
     Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken);
 
-    /// <summary><c>xl vcpu-set dom N</c>.</summary>
-    Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken);
+    /// <summary><c>xl vcpu-set dom N</c>: xl refuses more vCPUs than the host has CPUs (<c>VCpuOvercommit</c>).</summary>
+    Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken) =>
+        SetVCpuCountAsync(domain, count, allowOvercommit: false, cancellationToken);
+
+    /// <summary><c>xl vcpu-set [--ignore-host] dom N</c>: with <paramref name="allowOvercommit"/>, more vCPUs than the host has CPUs are allowed.</summary>
+    Task SetVCpuCountAsync(string domain, int count, bool allowOvercommit, CancellationToken cancellationToken);
 
     /// <summary><c>xl vcpu-list [dom]</c>.</summary>
     Task<IReadOnlyList<XenVCpu>> GetVCpusAsync(string? domain, CancellationToken cancellationToken);

@@ -411,10 +411,18 @@ public sealed class XlToolstack : IXenToolstack
         XlAsync(domain, cancellationToken, "mem-max", "--", domain, Mib(maxMemoryMB));
 
     /// <inheritdoc />
-    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
+    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken) =>
+        SetVCpuCountAsync(domain, count, allowOvercommit: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetVCpuCountAsync(string domain, int count, bool allowOvercommit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return XlAsync(domain, cancellationToken, "vcpu-set", "--", domain, count.ToString(CultureInfo.InvariantCulture));
+
+        // xl_vcpu.c main_vcpuset: "-i" / "--ignore-host" skips the host-CPU check ("You are overcommmitting!").
+        return allowOvercommit
+            ? XlAsync(domain, cancellationToken, "vcpu-set", "--ignore-host", "--", domain, count.ToString(CultureInfo.InvariantCulture))
+            : XlAsync(domain, cancellationToken, "vcpu-set", "--", domain, count.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
