@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using XenPS.Config;
 using XenPS.Toolstack.Xl;
 using XenPS.Transport;
 
@@ -18,6 +21,8 @@ namespace XenPS.Toolstack;
 /// </remarks>
 public sealed class XlToolstack : IXenToolstack
 {
+    private static readonly Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
     private readonly IXenTransport _transport;
     private readonly XlToolstackOptions _options;
     private readonly ILogger<XlToolstack> _log;
@@ -179,7 +184,7 @@ public sealed class XlToolstack : IXenToolstack
         ArgumentNullException.ThrowIfNull(configText);
         string name = NameOf(XlConfigFacts.Read(configText, null));
         string temp = TempConfigPath();
-        await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
+        await CreateFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateCoreAsync(temp, name, paused, textGiven: true, cancellationToken).ConfigureAwait(false);
@@ -207,7 +212,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentNullException.ThrowIfNull(configText);
         string temp = TempConfigPath();
-        await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
+        await CreateFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
         try
         {
             CommandResult r = await RunXlAsync(null, ["-N", "create", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
@@ -646,11 +651,50 @@ public sealed class XlToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CreateFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: true, cancellationToken);
+
+    private async Task WriteVerifiedAsync(string path, string content, bool exclusive, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
-        return ShAsync("write-file", XlHostScripts.AtomicWrite, [path], content, null, cancellationToken);
+
+        // The transports send stdin as UTF-8 without a BOM: the host checks what arrived against these.
+        byte[] bytes = Utf8NoBom.GetBytes(content);
+        string size = bytes.Length.ToString(CultureInfo.InvariantCulture);
+        string sha256 = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+        string scriptName = exclusive ? "create-file" : "write-file";
+        string[] args = [path, size, sha256, exclusive ? "create" : "replace", XenConfigSecrets.NewFileMode(content)];
+        CommandResult r = await ShAsync(scriptName, XlHostScripts.AtomicWrite, args, content, null, cancellationToken, throwOnError: false).ConfigureAwait(false);
+        if (r.ExitCode == 0)
+        {
+            return;
+        }
+
+        string words = r.StandardError.Trim();
+        if (r.ExitCode == XlHostScripts.WriteExists && words.Contains(XlHostScripts.WriteMarker, StringComparison.Ordinal))
+        {
+            _log.LogInformation("{Host}: {Path} already exists; not created.", HostName, path);
+            throw new XenHostFileExistsException(path, HostName);
+        }
+
+        if (r.ExitCode == XlHostScripts.WriteFailed && words.Contains(XlHostScripts.WriteMarker, StringComparison.Ordinal))
+        {
+            _log.LogInformation("{Host}: writing {Path} failed, file unchanged: {Reason}", HostName, path, words);
+            throw new XenHostWriteException(path, HostName, words.Replace(XlHostScripts.WriteMarker, string.Empty, StringComparison.Ordinal));
+        }
+
+        // The script did not report: it was stopped (the connection or the shell died) before or after the rename.
+        _log.LogInformation("{Host}: writing {Path} ended with exit code {ExitCode} and no verdict from the host: {Stderr}", HostName, path, r.ExitCode, words);
+        throw new XenHostWriteException(
+            path,
+            HostName,
+            $"the host did not confirm the write ({ShDisplay(scriptName, [path])} exited {r.ExitCode}{(words.Length > 0 ? ": " + words : string.Empty)})",
+            fileUnchanged: false);
     }
 
     /// <inheritdoc />
