@@ -125,7 +125,7 @@ internal static class XlHostScripts
                     i++;
                     break;
                 default:
-                    throw new FormatException($"Unexpected record '{parts[i]}' in the host's config inventory.");
+                    throw new XlOutputFormatException("sh -c <xenps:config-inventory>", parts[i], "an unknown record");
             }
         }
 
@@ -141,7 +141,7 @@ internal static class XlHostScripts
             string kind = parts[i];
             if (kind.Length != 2)
             {
-                throw new FormatException($"Unexpected record '{kind}' in a folder listing.");
+                throw new XlOutputFormatException("sh -c <xenps:list-folder>", kind, "an unknown record");
             }
 
             list.Add(new XenHostFileEntry(parts[i + 1], kind[0] == 'd', kind[1] == 'l'));

@@ -58,7 +58,7 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenHostInfo> GetHostInfoAsync(CancellationToken cancellationToken)
     {
         CommandResult r = await XlAsync(null, cancellationToken, "info").ConfigureAwait(false);
-        XenHostInfo info = XlInfoParser.Parse(r.StandardOutput);
+        XenHostInfo info = Parse("xl info", () => XlInfoParser.Parse(r.StandardOutput));
         info.HostName = HostName;
         info.XenHost = Connection;
         if (info.Scheduler.Length > 0)
@@ -93,7 +93,7 @@ public sealed class XlToolstack : IXenToolstack
         ThrowIfFailed(longTask.Result, Display("xl", ["list", "-l"]));
         ThrowIfFailed(inventoryTask.Result, ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]));
 
-        IReadOnlyList<XlListRow> rows = XlListParser.Parse(listTask.Result.StandardOutput);
+        IReadOnlyList<XlListRow> rows = Parse("xl list -v", () => XlListParser.Parse(listTask.Result.StandardOutput));
         var details = ParseDetails(longTask.Result.StandardOutput);
 
         // Real xl skips, without a word, a domain whose configuration it cannot read at that moment
@@ -116,7 +116,7 @@ public sealed class XlToolstack : IXenToolstack
         var uptimes = (uptimeTask.Result ?? Array.Empty<XenDomainUptime>())
             .GroupBy(u => u.DomainId)
             .ToDictionary(g => g.Key, g => g.First().Uptime);
-        var (configs, auto) = XlHostScripts.ParseInventory(inventoryTask.Result.StandardOutput);
+        var (configs, auto) = Parse(ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]), () => XlHostScripts.ParseInventory(inventoryTask.Result.StandardOutput));
 
         List<KnownConfig> known = ReadConfigs(configs, auto);
         var byName = new Dictionary<string, KnownConfig>(StringComparer.Ordinal);
@@ -256,7 +256,7 @@ public sealed class XlToolstack : IXenToolstack
 
         // xl exits 0 even when libxl failed (fixture 275): the domain's state decides what happened.
         CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", domain).ConfigureAwait(false);
-        XlListRow? row = XlListParser.Parse(list.StandardOutput).FirstOrDefault();
+        XlListRow? row = Parse("xl list -v " + domain, () => XlListParser.Parse(list.StandardOutput)).FirstOrDefault();
         if (row is not null && row.State == XenDomainState.Paused)
         {
             _log.LogInformation("{Host}: 'xl unpause {Domain}' exited 0 but reported an error and the domain is still paused.", HostName, domain);
@@ -294,7 +294,7 @@ public sealed class XlToolstack : IXenToolstack
         // xl restore prints no domid: the restored domain is the one whose id was not there before
         // (Xen hands out increasing domids).
         CommandResult before = await XlAsync(null, cancellationToken, "list").ConfigureAwait(false);
-        var knownIds = XlListParser.Parse(before.StandardOutput).Select(r => r.Id).ToHashSet();
+        var knownIds = Parse("xl list", () => XlListParser.Parse(before.StandardOutput)).Select(r => r.Id).ToHashSet();
 
         var args = new List<string> { "restore" };
         if (paused)
@@ -355,7 +355,7 @@ public sealed class XlToolstack : IXenToolstack
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "vcpu-list").ConfigureAwait(false)
             : await XlAsync(domain, cancellationToken, "vcpu-list", domain).ConfigureAwait(false);
-        var list = XlVCpuListParser.Parse(r.StandardOutput);
+        var list = Parse(domain is null ? "xl vcpu-list" : "xl vcpu-list " + domain, () => XlVCpuListParser.Parse(r.StandardOutput));
         foreach (XenVCpu v in list)
         {
             v.HostName = HostName;
@@ -383,7 +383,7 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenSchedulerParameters> GetSchedulerParametersAsync(string domain, CancellationToken cancellationToken)
     {
         (CommandResult r, string scheduler) = await SchedAsync(domain, null, null, cancellationToken).ConfigureAwait(false);
-        XenSchedulerParameters p = XlSchedParser.Parse(r.StandardOutput, scheduler).FirstOrDefault()
+        XenSchedulerParameters p = Parse($"xl sched-{scheduler} -d {domain}", () => XlSchedParser.Parse(r.StandardOutput, scheduler)).FirstOrDefault()
             ?? throw new XenDomainNotFoundException(domain, HostName);
         p.HostName = HostName;
         p.XenHost = Connection;
@@ -407,7 +407,15 @@ public sealed class XlToolstack : IXenToolstack
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false)
             : await XlAsync(domain, cancellationToken, "uptime", domain).ConfigureAwait(false);
-        return XlUptimeParser.Parse(r.StandardOutput);
+        var rejected = new List<XlOutputFormatException>();
+        IReadOnlyList<XenDomainUptime> rows = XlUptimeParser.Parse(r.StandardOutput, rejected);
+        if (domain is not null && rows.Count == 0 && rejected.Count > 0)
+        {
+            throw new XenOutputNotUnderstoodException("xl uptime " + domain, HostName, rejected[0].Line, rejected[0].Reason) { Domain = domain };
+        }
+
+        WarnUptimeLines(rejected);
+        return rows;
     }
 
     // ---------------------------------------------------------------- devices
@@ -422,7 +430,7 @@ public sealed class XlToolstack : IXenToolstack
         string name = details?.Name is { Length: > 0 } n ? n : domain;
 
         var disks = new List<XenDisk>();
-        foreach (XlBlockRow row in XlDeviceListParser.ParseBlockList(listTask.Result.StandardOutput))
+        foreach (XlBlockRow row in Parse("xl block-list " + domain, () => XlDeviceListParser.ParseBlockList(listTask.Result.StandardOutput)))
         {
             XlConfigDisk? cfg = details?.Disks.FirstOrDefault(c => c.Vdev is not null && XlVdev.ToNumber(c.Vdev) == row.DeviceNumber);
             disks.Add(new XenDisk(name, row.Vdev)
@@ -448,7 +456,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(diskSpec);
         CommandResult before = await XlAsync(domain, cancellationToken, "block-list", domain).ConfigureAwait(false);
-        var had = XlDeviceListParser.ParseBlockList(before.StandardOutput).Select(b => b.DeviceNumber).ToHashSet();
+        var had = Parse("xl block-list " + domain, () => XlDeviceListParser.ParseBlockList(before.StandardOutput)).Select(b => b.DeviceNumber).ToHashSet();
 
         // xl block-attach takes the disk spec as ONE comma-separated argument.
         await XlAsync(domain, cancellationToken, "block-attach", domain, diskSpec).ConfigureAwait(false);
@@ -475,7 +483,7 @@ public sealed class XlToolstack : IXenToolstack
         string name = details?.Name is { Length: > 0 } n ? n : domain;
 
         var nics = new List<XenNetworkAdapter>();
-        foreach (XlNetworkRow row in XlDeviceListParser.ParseNetworkList(listTask.Result.StandardOutput))
+        foreach (XlNetworkRow row in Parse("xl network-list " + domain, () => XlDeviceListParser.ParseNetworkList(listTask.Result.StandardOutput)))
         {
             XlConfigNic? cfg = details?.Nics.FirstOrDefault(c => c.DevId == row.Index);
             nics.Add(new XenNetworkAdapter(name, row.Index)
@@ -506,7 +514,7 @@ public sealed class XlToolstack : IXenToolstack
         args.AddRange(XlConfigFacts.NetworkAttachArguments(vifSpec));
 
         CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
-        var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
+        var had = Parse("xl network-list " + domain, () => XlDeviceListParser.ParseNetworkList(before.StandardOutput)).Select(n => n.Index).ToHashSet();
         await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<XenNetworkAdapter> after = await GetNetworkAdaptersAsync(domain, cancellationToken).ConfigureAwait(false);
@@ -709,7 +717,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         CommandResult r = await ShAsync("list-folder", XlHostScripts.ListDirectory, [path], null, null, cancellationToken).ConfigureAwait(false);
-        return XlHostScripts.ParseDirectory(r.StandardOutput);
+        return Parse(ShDisplay("list-folder", [path]), () => XlHostScripts.ParseDirectory(r.StandardOutput));
     }
 
     /// <inheritdoc />
@@ -802,7 +810,7 @@ public sealed class XlToolstack : IXenToolstack
     }
 
     private Dictionary<int, XlDomainDetails> ParseDetails(string output) =>
-        XlLongListParser.Parse(output, HostName)
+        Parse("xl list -l", () => XlLongListParser.Parse(output, HostName))
             .Where(d => d.DomainId.HasValue)
             .GroupBy(d => d.DomainId!.Value)
             .ToDictionary(g => g.Key, g => g.First());
@@ -838,7 +846,12 @@ public sealed class XlToolstack : IXenToolstack
         try
         {
             CommandResult r = await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false);
-            return XlUptimeParser.Parse(r.StandardOutput);
+
+            // A line not understood costs its domain the uptime, not the listing.
+            var rejected = new List<XlOutputFormatException>();
+            IReadOnlyList<XenDomainUptime> rows = XlUptimeParser.Parse(r.StandardOutput, rejected);
+            WarnUptimeLines(rejected);
+            return rows;
         }
         catch (XlCommandException ex)
         {
@@ -846,17 +859,34 @@ public sealed class XlToolstack : IXenToolstack
             _log.LogInformation("{Host}: 'xl uptime' failed, listing without uptimes: {Message}", HostName, ex.Message);
             return null;
         }
-        catch (FormatException ex)
+    }
+
+    private void WarnUptimeLines(IEnumerable<XlOutputFormatException> rejected)
+    {
+        foreach (XlOutputFormatException bad in rejected)
         {
-            _log.LogInformation("{Host}: 'xl uptime' output not understood, listing without uptimes: {Message}", HostName, ex.Message);
-            return null;
+            _log.LogWarning("{Host}: 'xl uptime' printed a line XenPS does not understand ({Reason}), so that domain has no uptime: '{Line}'", HostName, bad.Reason, bad.Line);
+        }
+    }
+
+    /// <summary>Runs a parser of <paramref name="command"/>'s output: what it cannot understand becomes XlOutputNotUnderstood with this host.</summary>
+    private T Parse<T>(string command, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (XlOutputFormatException ex)
+        {
+            _log.LogInformation("{Host}: '{Command}' printed output XenPS does not understand ({Reason}): '{Line}'", HostName, command, ex.Reason, ex.Line);
+            throw new XenOutputNotUnderstoodException(command, HostName, ex.Line, ex.Reason);
         }
     }
 
     private async Task<XlDomainDetails?> GetDetailsAsync(string domain, CancellationToken cancellationToken)
     {
         CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", domain).ConfigureAwait(false);
-        return XlLongListParser.Parse(r.StandardOutput, HostName).FirstOrDefault();
+        return Parse("xl list -l " + domain, () => XlLongListParser.Parse(r.StandardOutput, HostName)).FirstOrDefault();
     }
 
     private async Task CreateCoreAsync(string file, string name, bool paused, bool textGiven, CancellationToken cancellationToken)
@@ -946,7 +976,7 @@ public sealed class XlToolstack : IXenToolstack
         while (true)
         {
             CommandResult list = await RunXlAsync(null, ["list", "-v", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
-            XlListRow? row = list.ExitCode == 0 ? XlListParser.Parse(list.StandardOutput).FirstOrDefault() : null;
+            XlListRow? row = list.ExitCode == 0 ? Parse("xl list -v " + id, () => XlListParser.Parse(list.StandardOutput)).FirstOrDefault() : null;
             if (row is null || row.State is not (XenDomainState.Shutdown or XenDomainState.Dying))
             {
                 return;
