@@ -40,7 +40,7 @@ public sealed class SshTransportArgumentTests : IDisposable
         Assert.Equal("ConnectTimeout=7", OptionValue(argv, "ConnectTimeout"));
         Assert.Equal("ControlMaster=auto", OptionValue(argv, "ControlMaster"));
         Assert.Equal("ControlPersist=90", OptionValue(argv, "ControlPersist"));
-        Assert.Equal("ControlPath=" + Path.Combine(_temp.FullName, "cm") + "/%C", OptionValue(argv, "ControlPath"));
+        Assert.Matches("^ControlPath=" + System.Text.RegularExpressions.Regex.Escape(Path.Combine(_temp.FullName, "cm")) + "/[0-9a-f]{40}$", OptionValue(argv, "ControlPath"));
         Assert.Equal("IdentitiesOnly=yes", OptionValue(argv, "IdentitiesOnly"));
         Assert.Equal("/home/me/.ssh/xen key", argv[IndexOf(argv, "-i") + 1]);
         Assert.Equal("2222", argv[IndexOf(argv, "-p") + 1]);
@@ -78,6 +78,41 @@ public sealed class SshTransportArgumentTests : IDisposable
         IReadOnlyList<string> argv = transport.BuildArguments(new CommandRequest("xl", "info"));
         Assert.Equal("--", argv[^3]);
         Assert.Equal("-oProxyCommand=id", argv[^2]);
+    }
+
+    [Fact]
+    public void TheControlSocketIsPrivateToEverythingThatDecidesTrust()
+    {
+        // Issue 13, case 7: with ssh's %C (local host, host, port, user), a connect with an unknown host key or a
+        // rejected identity rode a master made with other options.
+        string key = Path.Combine(_temp.FullName, "id");
+        File.WriteAllText(key, "key");
+        string hosts = Path.Combine(_temp.FullName, "known_hosts");
+        File.WriteAllText(hosts, "[127.0.0.1]:22 ssh-ed25519 AAAA\n");
+        var baseline = new SshTransportOptions { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=" + hosts] };
+        string name = SshTransport.ControlSocketName(baseline);
+        Assert.Matches("^[0-9a-f]{40}$", name);
+        Assert.Equal(name, SshTransport.ControlSocketName(new SshTransportOptions { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=" + hosts] }));
+
+        SshTransportOptions[] others =
+        [
+            new() { Host = "dom0-b", User = "root", Port = 22, IdentityFile = key, ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "admin", Port = 22, IdentityFile = key, ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "root", Port = 2222, IdentityFile = key, ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = null, ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key + "2", ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=" + hosts, "StrictHostKeyChecking=no"] },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=/dev/null"] },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=" + hosts], SshProgram = "/opt/ssh" },
+        ];
+        Assert.Equal(others.Length, others.Select(SshTransport.ControlSocketName).Append(name).Distinct().Count() - 1);
+
+        // The same file with other content (a changed host key, a replaced identity) is another socket too.
+        File.WriteAllText(hosts, "[127.0.0.1]:22 ssh-ed25519 BBBB\n");
+        Assert.NotEqual(name, SshTransport.ControlSocketName(baseline));
+        string afterHosts = SshTransport.ControlSocketName(baseline);
+        File.WriteAllText(key, "another key");
+        Assert.NotEqual(afterHosts, SshTransport.ControlSocketName(baseline));
     }
 
     [Fact]
@@ -334,6 +369,40 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
         Assert.Contains("Permission denied (publickey)", ex.SshMessage);
         Assert.Equal("127.0.0.1", ex.HostName);
         Assert.Equal("AuthenticationFailed", ex.ErrorId);
+    }
+
+    [Fact]
+    public async Task ARejectedKeyAndAWrongKnownHostsFailWhileAnotherConnectionToTheSameAddressIsOpen()
+    {
+        // Issue 13, case 7: the control socket was ssh's %C (local host, host, port, user), so these rode the master.
+        string controlDirectory = Server.NewControlDirectory();
+        await using var good = new SshTransport(Server.Options(controlDirectory));
+        Assert.Equal("up\n", (await Run(good, new CommandRequest("echo", "up"))).StandardOutput);
+        Assert.NotEmpty(Directory.GetFileSystemEntries(controlDirectory));
+
+        await using var rejected = new SshTransport(Server.Options(controlDirectory, Server.RejectedKey));
+        var auth = await Assert.ThrowsAsync<XenAuthenticationException>(() => Run(rejected, new CommandRequest("echo", "rode the master")));
+        Assert.Contains("Permission denied", auth.SshMessage);
+
+        string wrongHosts = Path.Combine(Server.Directory, "wrong_known_hosts");
+        string[] someOtherKey = File.ReadAllText(Server.UserKey + ".pub").Split(' ');
+        File.WriteAllText(wrongHosts, $"[127.0.0.1]:{Server.Port} {someOtherKey[0]} {someOtherKey[1]}\n");
+        SshTransportOptions o = Server.Options(controlDirectory);
+        await using var wrongKey = new SshTransport(new SshTransportOptions
+        {
+            Host = o.Host,
+            Port = o.Port,
+            User = o.User,
+            IdentityFile = o.IdentityFile,
+            ControlDirectory = controlDirectory,
+            ConnectTimeout = o.ConnectTimeout,
+            ExtraOptions = ["StrictHostKeyChecking=yes", "UserKnownHostsFile=" + wrongHosts, "LogLevel=ERROR"],
+        });
+        var hostKey = await Assert.ThrowsAsync<XenAuthenticationException>(() => Run(wrongKey, new CommandRequest("echo", "rode the master")));
+        Assert.Contains("Host key verification failed", hostKey.SshMessage);
+
+        // The first connection is still there and still works.
+        Assert.Equal("still\n", (await Run(good, new CommandRequest("echo", "still"))).StandardOutput);
     }
 
     [Fact]
