@@ -406,6 +406,63 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
     }
 
     [Fact]
+    public async Task AConfigWriteCutOffBySshDyingMidTransferLeavesTheFileUntouched()
+    {
+        // Issue 13, case 1 over a real connection: the ssh client is killed (SIGKILL) after 60 bytes of a config;
+        // 'cat > tmp; mv -f' committed those 60 bytes. The host now checks size and SHA-256 before the rename.
+        string dir = Path.Combine(Server.Directory, "etc-xen-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, "web1.cfg");
+        const string Original = "name = \"web1\"\nmemory = 512\ndisk = [ 'phy:/dev/vg/web1,xvda,w' ]\n";
+        File.WriteAllText(path, Original);
+        string replacement = "name = \"web1\"\nmemory = 1024\ndisk = [ 'phy:/dev/vg/web1,xvda,w' ]\nvif = [ 'bridge=xenbr0' ]\n" + new string('#', 4000) + "\n";
+
+        string dying = Path.Combine(Server.Directory, "dying-ssh");
+        File.WriteAllText(dying, """
+            #!/bin/sh
+            # A real ssh that gets the first 60 bytes of its stdin and is then killed, mid-transfer, once the
+            # write script runs on the host (its temporary file exists: this "host" is this machine).
+            fifo=$(mktemp -u "${TMPDIR:-/tmp}/xenps-cut.XXXXXX") && mkfifo "$fifo" || exit 90
+            ssh "$@" <"$fifo" &
+            pid=$!
+            exec 3>"$fifo"
+            head -c 60 >&3
+            n=0
+            while ! ls __DIR__/.web1.cfg.xenps.* >/dev/null 2>&1 && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done
+            sleep 0.5
+            kill -9 "$pid"
+            wait "$pid"
+            rc=$?
+            rm -f "$fifo"
+            exit "$rc"
+            """.Replace("__DIR__", "'" + dir + "'", StringComparison.Ordinal));
+        File.SetUnixFileMode(dying, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        SshTransportOptions o = Server.Options(Server.NewControlDirectory());
+        await using var cut = new SshTransport(new SshTransportOptions
+        {
+            Host = o.Host, Port = o.Port, User = o.User, IdentityFile = o.IdentityFile, ControlDirectory = o.ControlDirectory,
+            ConnectTimeout = o.ConnectTimeout, ExtraOptions = o.ExtraOptions, SshProgram = dying,
+        });
+
+        var ex = await Assert.ThrowsAsync<XenHostWriteException>(() => new Toolstack.XlToolstack(cut).WriteFileAsync(path, replacement, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90)));
+        Assert.Equal(("HostWriteFailed", path, "127.0.0.1"), (ex.ErrorId, ex.Path, ex.HostName));
+        Assert.False(ex.FileUnchanged); // the client died: XenPS cannot know what the host did, and says so
+
+        // What the host did: the script saw end of input after 60 bytes, refused, removed its temporary file.
+        for (int i = 0; i < 100 && Directory.GetFiles(dir, ".web1.cfg.xenps.*").Length > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(Directory.GetFiles(dir, ".web1.cfg.xenps.*"));
+        Assert.Equal(Original, File.ReadAllText(path));
+
+        await using SshTransport whole = Create();
+        await new Toolstack.XlToolstack(whole).WriteFileAsync(path, replacement, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(replacement, File.ReadAllText(path));
+    }
+
+    [Fact]
     public async Task TimeoutKillsSshAndTheConnectionStaysUsable()
     {
         await using SshTransport transport = Create();
