@@ -199,13 +199,8 @@ public sealed class DomainConfigOperations
         XenConfigNames.ValidateNewDomainName(name);
         EnsureValid(config, host.Name);
         string path = ConfigPathFor(ts.ConfigDirectory, name);
-        if (!force && await ts.FileExistsAsync(path, ct).ConfigureAwait(false))
-        {
-            throw new XenOperationException("ConfigExists", XenErrorCategory.ResourceExists, $"Domain '{name}' already has a config file '{path}' on host '{host.Name}'. Use -Force to overwrite it.");
-        }
-
         _logger.LogInformation("Writing config file {Path} for domain {Domain} on {Host}", path, name, host.Name);
-        await ts.WriteFileAsync(path, config.ToConfigText(), ct).ConfigureAwait(false);
+        await WriteConfigFileAsync(ts, name, path, config.ToConfigText(), force, host.Name, ct).ConfigureAwait(false);
         if (start)
         {
             _logger.LogInformation("Starting domain {Domain} on {Host}", name, host.Name);
@@ -223,6 +218,30 @@ public sealed class DomainConfigOperations
 
         return await ts.FindDomainByConfigAsync(path, ct).ConfigureAwait(false)
             ?? throw new XenDomainNotFoundException(name, host.Name, $"its config file '{path}' was written but cannot be read back.");
+    }
+
+    /// <summary>
+    /// Writes a new domain's config file. Without <paramref name="force"/> the file is created only if nothing is at
+    /// <paramref name="path"/> when the host creates it (an atomic step there, not a check before: of two creators of
+    /// one name exactly one wins), and the other gets <c>DomainExists</c>. With it, an existing file is replaced.
+    /// </summary>
+    public static async Task WriteConfigFileAsync(Toolstack.IXenToolstack toolstack, string name, string path, string text, bool force, string hostName, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(toolstack);
+        if (force)
+        {
+            await toolstack.WriteFileAsync(path, text, ct).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await toolstack.CreateFileAsync(path, text, ct).ConfigureAwait(false);
+        }
+        catch (XenHostFileExistsException ex)
+        {
+            throw new XenDomainExistsException(name, ex.HostName ?? hostName, path);
+        }
     }
 
     /// <summary>Reads a domain's config: its file, or with <paramref name="running"/> the live one (xl list -l).</summary>

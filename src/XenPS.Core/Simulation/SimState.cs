@@ -221,6 +221,9 @@ internal sealed class FileNode
     public string Content { get; set; } = string.Empty;
 
     public string? Target { get; set; }
+
+    /// <summary>The file's mode in octal as chmod takes it (<c>644</c>, <c>600</c>); null for 644.</summary>
+    public string? Mode { get; set; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]

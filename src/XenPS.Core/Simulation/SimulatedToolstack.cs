@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using XenPS.Config;
 using XenPS.Toolstack;
 
 namespace XenPS.Simulation;
@@ -1228,20 +1229,53 @@ public sealed class SimulatedToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CreateFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: true, cancellationToken);
+
+    // The same outcomes as XlHostScripts.AtomicWrite on a real host; a simulated transfer is never cut off.
+    private async Task WriteVerifiedAsync(string path, string content, bool exclusive, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
-        string commandLine = "sh -c 'cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"' sh " + Quote(path);
-        return RunAsync("WriteFile", null, commandLine, (host, _) =>
+        string commandLine = "sh -c '<xenps:" + (exclusive ? "create-file" : "write-file") + ">' sh " + Quote(path);
+        try
         {
-            if (!SimFileSystem.TryWrite(host, path, content))
-            {
-                string? normalized = SimFileSystem.Normalize(path);
-                string reason = normalized is not null && SimFileSystem.IsDirectory(host, normalized) ? "Is a directory" : "Directory nonexistent";
-                throw new SimXlError(commandLine, 2, $"sh: 1: cannot create {path}.tmp: {reason}\n", null);
-            }
-        }, cancellationToken);
+            await WriteOnHostAsync(path, content, exclusive, commandLine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XlCommandException ex)
+        {
+            // An injected fault (-FailNext WriteFile): the write stopped before the rename.
+            throw new XenHostWriteException(path, HostName, ex.StandardError, fileUnchanged: true, ex);
+        }
     }
+
+    private Task WriteOnHostAsync(string path, string content, bool exclusive, string commandLine, CancellationToken cancellationToken) =>
+        RunAsync("WriteFile", null, commandLine, (host, _) =>
+        {
+            string reason;
+            switch (SimFileSystem.Write(host, path, content, exclusive, XenConfigSecrets.NewFileMode(content)))
+            {
+                case SimWriteResult.Written:
+                    return;
+                case SimWriteResult.Exists:
+                    throw new XenHostFileExistsException(path, HostName);
+                case SimWriteResult.IsDirectory:
+                    reason = "Is a directory";
+                    break;
+                case SimWriteResult.TooManyLinks:
+                    reason = "Too many levels of symbolic links";
+                    break;
+                default:
+                    reason = "No such file or directory";
+                    break;
+            }
+
+            throw new XenHostWriteException(path, HostName, $"cannot create a temporary file beside {path}: {reason}");
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteFileAsync(string path, CancellationToken cancellationToken)

@@ -64,12 +64,12 @@ internal static class XlErrorClassifier
         }
 
         m = s_configSyntax.Match(stderr);
-        if (m.Success)
+        if (m.Success && int.TryParse(m.Groups["line"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int configLine))
         {
             return new XenConfigException(
                 "config parsing error near " + m.Groups["rest"].Value.Trim(),
                 m.Groups["file"].Value,
-                int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture),
+                configLine,
                 1)
             {
                 HostName = hostName,
