@@ -718,8 +718,9 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(domain);
 
-        // The caller passes the domid of a running domain: never a word xl could read as an option.
-        var request = new CommandRequest("xl", "console", domain);
+        // The caller passes the domid of a running domain; '--' still ends xl's options first when a word
+        // could be read as one (the argv rule every xl call keeps).
+        var request = new CommandRequest("xl", EndOfOptions(["console", "--", domain]));
         _log.LogDebug("{Host}: {Command} (interactive)", HostName, request.DisplayText);
         return _transport.RunInteractiveAsync(request, cancellationToken);
     }
