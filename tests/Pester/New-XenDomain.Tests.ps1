@@ -105,6 +105,17 @@ Describe 'New-XenDomain' {
             (Get-XenDomain big).State | Should -Be 'Off'
         }
 
+        It 'says that a domain whose start failed exists, Off, with its config file' {
+            Set-XenSimulation -FailNext @{ Operation = 'Create'; Message = 'libxl: error: libxl_create.c:1640:domcreate_launch_dm: Domain 5:Unable to add disk devices' }
+            New-XenDomain app1 -MemoryMB 128 -Kernel '/boot/vmlinuz' -Start -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'XlCommandFailed,*'
+            $e[0].Exception.Message | Should -BeLike '*wrote its config file /etc/xen/app1.cfg; starting it failed:*Unable to add disk devices*exists, Off, with its config file /etc/xen/app1.cfg*Start-XenDomain app1*'
+            $d = Get-XenDomain app1
+            $d.State | Should -Be 'Off'
+            $d.ConfigPath | Should -Be '/etc/xen/app1.cfg'
+        }
+
         It 'reports a disk target missing on the host in xl''s words when started' {
             New-XenDomain app1 -MemoryMB 128 -Kernel '/boot/vmlinuz' -Disk 'format=raw,vdev=xvda,access=rw,target=/srv/missing.img' -Start -ErrorVariable e -ErrorAction SilentlyContinue
             $e.Count | Should -Be 1

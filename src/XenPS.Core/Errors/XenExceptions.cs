@@ -20,6 +20,26 @@ public abstract class XenException : Exception
 
     /// <summary>The domain involved, as it was named (name or id), when known.</summary>
     public string? Domain { get; init; }
+
+    /// <summary>
+    /// The domain's name when xl was given its id (XenPS passes running domains to xl by domid): the
+    /// message then says <c>domain 'web1' (id 7)</c> instead of <c>domain '7'</c>.
+    /// </summary>
+    public string? DomainName { get; private set; }
+
+    /// <inheritdoc />
+    public override string Message => DomainName is null || Domain is null
+        ? base.Message
+        : base.Message.Replace($"omain '{Domain}'", $"omain '{DomainName}' (id {Domain})", StringComparison.Ordinal);
+
+    /// <summary>Names the domain that <see cref="Domain"/> (a domid) stands for, in the message too.</summary>
+    public void NameDomain(string name)
+    {
+        if (Domain is { Length: > 0 } d && d.All(char.IsAsciiDigit) && name != d)
+        {
+            DomainName = name;
+        }
+    }
 }
 
 /// <summary>No domain of that name or id exists on the host.</summary>
@@ -92,7 +112,26 @@ public class XlCommandException : XenException
     }
 }
 
-/// <summary>The host has not enough free memory (or CPUs) for the operation.</summary>
+/// <summary>
+/// <c>xl vcpu-set</c> refused more vCPUs than the host has physical CPUs ("You are overcommmitting!"): not a
+/// memory shortage. <c>Set-XenDomain -VCpu N -AllowOvercommit</c> passes xl's <c>--ignore-host</c>.
+/// </summary>
+public sealed class XenVCpuOvercommitException : XlCommandException
+{
+    /// <summary>Creates the exception.</summary>
+    public XenVCpuOvercommitException(string commandLine, int exitCode, string standardError, string? hostName, string? domain = null)
+        : base(commandLine, exitCode, standardError, hostName, domain)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string ErrorId => "VCpuOvercommit";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.LimitsExceeded;
+}
+
+/// <summary>The host has not enough free memory for the operation.</summary>
 public sealed class XenInsufficientMemoryException : XlCommandException
 {
     /// <summary>Creates the exception.</summary>
@@ -219,10 +258,15 @@ public sealed class XenAuthenticationException : XenException
 public sealed class XenTimeoutException : XenException
 {
     /// <summary>Creates the exception.</summary>
-    public XenTimeoutException(string operation, TimeSpan timeout, string? hostName, string? domain = null)
-        : base(domain is null
+    /// <param name="operation">What timed out.</param>
+    /// <param name="timeout">The limit.</param>
+    /// <param name="hostName">The host.</param>
+    /// <param name="domain">The domain, if any.</param>
+    /// <param name="detail">A last sentence: what goes on regardless (e.g. that a requested shutdown still happens).</param>
+    public XenTimeoutException(string operation, TimeSpan timeout, string? hostName, string? domain = null, string? detail = null)
+        : base((domain is null
             ? $"{operation} on host '{hostName}' did not finish within {timeout.TotalSeconds:0.#} s."
-            : $"{operation} of domain '{domain}' on host '{hostName}' did not finish within {timeout.TotalSeconds:0.#} s.")
+            : $"{operation} of domain '{domain}' on host '{hostName}' did not finish within {timeout.TotalSeconds:0.#} s.") + (detail is null ? string.Empty : " " + detail))
     {
         Operation = operation;
         Timeout = timeout;
@@ -398,4 +442,44 @@ public sealed class XenOperationException : XenException
 
     /// <inheritdoc />
     public override XenErrorCategory Category => _category;
+}
+
+/// <summary>
+/// A step of a multi-step operation (rename with its config file, create and start, set with -Persist, remove
+/// with its autostart link) failed. The message says which steps had happened, which failed (in xl's or the
+/// host's own words) and what was undone. The id is the failed step's own while everything done was undone
+/// (or nothing needed undoing); <c>OperationIncomplete</c> when an undo failed too and the steps are half done.
+/// </summary>
+public sealed class XenStepsException : XenException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The whole story, as one message.</param>
+    /// <param name="failure">The failure of the step that failed.</param>
+    /// <param name="done">What had happened before the failure (in order), as phrases.</param>
+    /// <param name="undone">What was undone afterwards (in order), as phrases.</param>
+    /// <param name="complete">Whether every undo that was needed succeeded.</param>
+    public XenStepsException(string message, Exception failure, IReadOnlyList<string> done, IReadOnlyList<string> undone, bool complete)
+        : base(message, failure)
+    {
+        Done = done;
+        Undone = undone;
+        RolledBack = complete;
+        HostName = (failure as XenException)?.HostName;
+        Domain = (failure as XenException)?.Domain;
+    }
+
+    /// <summary>What had happened before the failure.</summary>
+    public IReadOnlyList<string> Done { get; }
+
+    /// <summary>What was undone afterwards.</summary>
+    public IReadOnlyList<string> Undone { get; }
+
+    /// <summary>Whether everything that needed undoing was undone.</summary>
+    public bool RolledBack { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => !RolledBack ? "OperationIncomplete" : InnerException is XenException x ? x.ErrorId : Errors.XenErrorInfo.From(InnerException!).ErrorId;
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => InnerException is XenException x ? x.Category : Errors.XenErrorInfo.From(InnerException!).Category;
 }

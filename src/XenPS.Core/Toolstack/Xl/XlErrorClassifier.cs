@@ -87,6 +87,12 @@ internal static class XlErrorClassifier
             return new XenDomainExistsException(commandLine, exitCode, stderr, hostName, domain);
         }
 
+        // "You are overcommmitting! You have 2 physical CPUs and want 4 vCPUs! Aborting, use --ignore-host to continue" (248; xl's spelling).
+        if (subcommand == "vcpu-set" && (stderr.Contains("overcommmitting", StringComparison.Ordinal) || stderr.Contains("overcommitting", StringComparison.Ordinal)))
+        {
+            return new XenVCpuOvercommitException(commandLine, exitCode, stderr, hostName, domain);
+        }
+
         if (IsInsufficientMemory(subcommand, stderr))
         {
             return new XenInsufficientMemoryException(commandLine, exitCode, stderr, hostName, domain);
@@ -168,9 +174,6 @@ internal static class XlErrorClassifier
                 // The target above the domain's maximum (120, 251): the domain's memory limit is exceeded.
                 return stderr.Contains("memory_dynamic_max must be less than or equal to memory_static_max", StringComparison.Ordinal) ||
                        s_outOfMemory.Any(p => stderr.Contains(p, StringComparison.OrdinalIgnoreCase));
-            case "vcpu-set":
-                // "You are overcommmitting! You have 2 physical CPUs and want 4 vCPUs!" (248; xl's spelling).
-                return stderr.Contains("overcommmitting", StringComparison.Ordinal) || stderr.Contains("overcommitting", StringComparison.Ordinal);
             default:
                 return false;
         }
