@@ -125,6 +125,6 @@ public sealed class DiagnosticsParserTests
         Assert.Equal(["/a/long"], r.Truncated);
         Assert.Equal("ends with a backslash\\...", r.Nodes.Single(n => n.Path == "/a/back").Value);
         Assert.Equal("tab\there", r.Nodes.Single(n => n.Path == "/a/octal").Value);
-        Assert.Throws<FormatException>(() => XenStoreLsParser.Parse("xenstore-ls: something else\n"));
+        Assert.Throws<XlOutputFormatException>(() => XenStoreLsParser.Parse("xenstore-ls: something else\n"));
     }
 }

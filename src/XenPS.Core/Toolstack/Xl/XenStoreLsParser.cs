@@ -27,7 +27,7 @@ internal static class XenStoreLsParser
             int eq = line.IndexOf(" = \"", StringComparison.Ordinal);
             if (eq <= 0 || !line.StartsWith('/') || !line.EndsWith('"'))
             {
-                throw new FormatException($"Unexpected line in 'xenstore-ls -f' output: '{line}'.");
+                throw new XlOutputFormatException("xenstore-ls -f", line, "not a path = value line");
             }
 
             string path = line[..eq];

@@ -217,7 +217,7 @@ public sealed class XlToolstack : IXenToolstack
         try
         {
             CommandResult r = await XlAsync(domain, cancellationToken, "list", "-v", "--", domain).ConfigureAwait(false);
-            return XlListParser.Parse(r.StandardOutput).FirstOrDefault(x => x.Id != 0 || domain == "0");
+            return Parse("xl list -v " + domain, () => XlListParser.Parse(r.StandardOutput)).FirstOrDefault(x => x.Id != 0 || domain == "0");
         }
         catch (XenDomainNotFoundException)
         {
@@ -641,7 +641,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         CommandResult r = await RunAsync("xenstore-ls", ["-f", path], null, null, null, cancellationToken).ConfigureAwait(false);
-        XenStoreLsParser.Result parsed = XenStoreLsParser.Parse(r.StandardOutput);
+        XenStoreLsParser.Result parsed = Parse("xenstore-ls -f " + path, () => XenStoreLsParser.Parse(r.StandardOutput));
         var full = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string cut in parsed.Truncated)
         {
