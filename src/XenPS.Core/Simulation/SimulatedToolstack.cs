@@ -98,9 +98,20 @@ public sealed class SimulatedToolstack : IXenToolstack
 
         try
         {
-            return write || faultPending
-                ? await _fabric.Store.UpdateAsync(Body, cancellationToken).ConfigureAwait(false)
-                : await _fabric.Store.ReadAsync(Body, cancellationToken).ConfigureAwait(false);
+            if (!write && !faultPending)
+            {
+                // A read works on the committed state and must not change it: a fault injected since the
+                // look above is taken by a change instead.
+                (bool done, T read) = await _fabric.Store.ReadAsync(
+                    fabric => HasFault(Host(fabric), operation) ? (false, default(T)!) : (true, Body(fabric)),
+                    cancellationToken).ConfigureAwait(false);
+                if (done)
+                {
+                    return read;
+                }
+            }
+
+            return await _fabric.Store.UpdateAsync(Body, cancellationToken).ConfigureAwait(false);
         }
         catch (SimXlError error)
         {
@@ -121,6 +132,9 @@ public sealed class SimulatedToolstack : IXenToolstack
             return null;
         }
     }
+
+    private static bool HasFault(HostState host, string operation) =>
+        host.Faults.TryGetValue(operation, out FaultState? fault) && fault.Count > 0;
 
     private static void TakeFault(HostState host, string operation, string commandLine, string? domain)
     {
@@ -231,7 +245,7 @@ public sealed class SimulatedToolstack : IXenToolstack
     private sealed record OffConfig(string Name, string Path, SimGuestConfig? Config, bool AutoStart);
 
     /// <summary>The config directory's <c>*.cfg</c> files by domain name (as the xl toolstack lists them).</summary>
-    private static Dictionary<string, OffConfig> ReadConfigs(HostState host)
+    private Dictionary<string, OffConfig> ReadConfigs(HostState host)
     {
         var result = new Dictionary<string, OffConfig>(StringComparer.Ordinal);
         var autoTargets = new HashSet<string>(StringComparer.Ordinal);
@@ -253,16 +267,8 @@ public sealed class SimulatedToolstack : IXenToolstack
                 continue;
             }
 
-            SimGuestConfig? config = null;
-            try
-            {
-                config = SimGuestConfig.Parse(text, path, "xl create " + path);
-            }
-            catch (Exception ex) when (ex is XenConfigException or SimXlError)
-            {
-                // A broken file is still listed (under its file name) so that an operator sees it.
-            }
-
+            // Parsed once per written text, not on every listing (a broken file is still listed, under its file name).
+            SimGuestConfig? config = _fabric.Configs.Parse(text, path);
             string fileName = SimFileSystem.FileName(path);
             string name = config?.Name ?? fileName[..^".cfg".Length];
             SimFileSystem.Resolve(host, path, out string resolvedPath);
@@ -345,8 +351,9 @@ public sealed class SimulatedToolstack : IXenToolstack
         {
             Dictionary<string, OffConfig> configs = ReadConfigs(host);
             var list = host.Domains.OrderBy(d => d.Id).Select(d => ToDomain(host, d, now, configs)).ToList();
+            var running = new HashSet<string>(host.Domains.Select(d => d.Name), StringComparer.Ordinal);
             list.AddRange(configs.Values
-                .Where(c => host.Domains.All(d => d.Name != c.Name))
+                .Where(c => !running.Contains(c.Name))
                 .OrderBy(c => c.Name, StringComparer.Ordinal)
                 .Select(ToOffDomain));
             return list;
