@@ -24,7 +24,7 @@ internal sealed record XlDomainDetails(
     int? Cap,
     IReadOnlyList<XlConfigDisk> Disks,
     IReadOnlyList<XlConfigNic> Nics,
-    string ConfigJson);
+    string? ConfigJson);
 
 /// <summary>
 /// Parses <c>xl list -l</c> JSON (tools/xl/xl_info.c, list_domains_details; the config is libxl_domain_config
@@ -33,15 +33,22 @@ internal sealed record XlDomainDetails(
 /// </summary>
 internal static class XlLongListParser
 {
-    public static IReadOnlyList<XlDomainDetails> Parse(string output, string? hostName)
+    /// <param name="output">What xl printed.</param>
+    /// <param name="hostName">The host, for messages.</param>
+    /// <param name="withConfigJson">
+    /// Keep each domain's config as JSON text (<see cref="XlDomainDetails.ConfigJson"/>): one domain's live config
+    /// wants it; a listing does not, and copying every config would cost as much again as reading them.
+    /// </param>
+    public static IReadOnlyList<XlDomainDetails> Parse(string output, string? hostName, bool withConfigJson = true)
     {
-        string text = output.Trim();
-        if (text.Length == 0)
+        // JsonDocument skips the whitespace around the array itself: no trimmed copy of the whole text.
+        int first = output.AsSpan().IndexOfAnyExcept(" \t\r\n");
+        if (first < 0)
         {
             return Array.Empty<XlDomainDetails>();
         }
 
-        if (text[0] == '(')
+        if (output[first] == '(')
         {
             throw new XenOperationException(
                 "XlOutputFormatNotJson",
@@ -51,16 +58,16 @@ internal static class XlLongListParser
 
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(text);
-            var list = new List<XlDomainDetails>();
+            using JsonDocument doc = JsonDocument.Parse(output);
             if (doc.RootElement.ValueKind != JsonValueKind.Array)
             {
                 throw new FormatException("'xl list -l' did not print a JSON array.");
             }
 
+            var list = new List<XlDomainDetails>(doc.RootElement.GetArrayLength());
             foreach (JsonElement item in doc.RootElement.EnumerateArray())
             {
-                list.Add(ParseOne(item));
+                list.Add(ParseOne(item, withConfigJson));
             }
 
             return list;
@@ -95,7 +102,7 @@ internal static class XlLongListParser
         }
     }
 
-    private static XlDomainDetails ParseOne(JsonElement item)
+    private static XlDomainDetails ParseOne(JsonElement item, bool withConfigJson)
     {
         int? domid = item.TryGetProperty("domid", out JsonElement d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : null;
         JsonElement config = item.GetProperty("config");
@@ -164,7 +171,7 @@ internal static class XlLongListParser
             (int?)Long(sched, "cap"),
             disks,
             nics,
-            config.GetRawText());
+            withConfigJson ? config.GetRawText() : null);
     }
 
     private static JsonElement Child(JsonElement parent, string name) =>

@@ -7,11 +7,11 @@ namespace XenPS.Toolstack.Xl;
 /// Parses <c>xl uptime</c> (tools/xl/xl_info.c, uptime_to_string): rows <c>"%-33s %4d %s"</c> where the
 /// uptime is <c>"%2d:%02d:%02d"</c>, <c>"1 day, %2d:%02d:%02d"</c> or <c>"N days, %2d:%02d:%02d"</c>.
 /// </summary>
-internal static class XlUptimeParser
+internal static partial class XlUptimeParser
 {
-    private static readonly Regex s_row = new(
-        @"^(?<name>.*\S)\s+(?<id>\d+)\s+(?:(?<days>\d+) days?,\s+)?(?<h>\d+):(?<m>\d{2}):(?<s>\d{2})$",
-        RegexOptions.CultureInvariant);
+    // Source-generated: part of every listing, so no interpreted backtracking per row.
+    [GeneratedRegex(@"^(?<name>.*\S)\s+(?<id>\d+)\s+(?:(?<days>\d+) days?,\s+)?(?<h>\d+):(?<m>\d{2}):(?<s>\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Row();
 
     public static IReadOnlyList<XenDomainUptime> Parse(string output)
     {
@@ -24,7 +24,7 @@ internal static class XlUptimeParser
                 continue;
             }
 
-            Match m = s_row.Match(line);
+            Match m = Row().Match(line);
             if (!m.Success)
             {
                 throw new FormatException($"Unexpected line in 'xl uptime' output: '{line}'.");
