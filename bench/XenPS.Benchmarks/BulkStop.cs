@@ -16,6 +16,38 @@ internal static class BulkStop
 
     public static double IdealMs(int throttle) => Math.Ceiling((double)Guests / throttle) * Latency.TotalMilliseconds;
 
+    /// <summary>The control: the same executor and drain with an operation that only waits the latency (what this machine allows).</summary>
+    public static async Task<Stats> MeasureExecutorAsync(int throttle, int repeats)
+    {
+        var values = new List<double>();
+        for (int r = 0; r < repeats; r++)
+        {
+            Stats one = await Stats.TimeAsync(1, async () =>
+            {
+                using var bulk = new BulkExecutor<int>(throttle, CancellationToken.None);
+                for (int i = 0; i < Guests; i++)
+                {
+                    bulk.Submit(i, async (_, ct) =>
+                    {
+                        await Task.Delay(Latency, ct);
+                        return null;
+                    });
+                }
+
+                await Task.Run(() =>
+                {
+                    for (int delivered = 0; delivered < Guests;)
+                    {
+                        delivered += bulk.TakeNext(TimeSpan.FromMilliseconds(100)) is null ? 0 : 1;
+                    }
+                });
+            });
+            values.Add(one.Values[0] / IdealMs(throttle));
+        }
+
+        return new Stats(values);
+    }
+
     public static async Task<Stats> MeasureAsync(int throttle, int repeats)
     {
         var values = new List<double>();

@@ -7,10 +7,16 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using XenPS.Benchmarks;
 
-// dotnet run -c Release --project bench/XenPS.Benchmarks -- [--short] [--only listing,config,calls,bulk,ssh,module]
+// dotnet run -c Release --project bench/XenPS.Benchmarks -- [--short] [--only listing,config,calls,bulk,ssh,module] [--ssh-calls 100]
 // --short: every benchmark once (CI); without it, enough iterations for a spread. Results: console and
 // BenchmarkDotNet.Artifacts/results/ (BenchmarkDotNet's tables, and xenps-summary.md for the rest).
 bool quick = args.Contains("--short");
+int sshCalls = Array.IndexOf(args, "--ssh-calls");
+if (sshCalls >= 0 && sshCalls + 1 < args.Length)
+{
+    SshCosts.Calls = int.Parse(args[sshCalls + 1], CultureInfo.InvariantCulture);
+}
+
 int only = Array.IndexOf(args, "--only");
 HashSet<string> sections = only >= 0 && only + 1 < args.Length
     ? args[only + 1].Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)
@@ -81,13 +87,14 @@ if (sections.Contains("calls"))
 if (sections.Contains("bulk"))
 {
     Line($"\n## Bulk: Stop-XenDomain over {BulkStop.Guests} simulated guests, {BulkStop.Latency.TotalMilliseconds} ms shutdown latency (ratio = elapsed ÷ ceil(200/T) × 50 ms)\n");
-    Line("| throttle | ideal | ratio to ideal (median, min–max) | runs |");
-    Line("|---|---|---|---|");
+    Line("| throttle | ideal | Stop-XenDomain: ratio to ideal (median, min–max) | control, BulkExecutor + Task.Delay only | runs |");
+    Line("|---|---|---|---|---|");
     foreach (int t in BulkStop.Throttles)
     {
         int repeats = quick ? 1 : t == 1 ? 3 : 9;
         Stats st = await BulkStop.MeasureAsync(t, repeats);
-        Line($"| {t} | {BulkStop.IdealMs(t):0} ms | {st.Ratio} | {repeats} |");
+        Stats control = await BulkStop.MeasureExecutorAsync(t, repeats);
+        Line($"| {t} | {BulkStop.IdealMs(t):0} ms | {st.Ratio} | {control.Ratio} | {repeats} |");
     }
 }
 

@@ -9,10 +9,10 @@ namespace XenPS.Benchmarks;
 /// <c>ControlPath=none</c>), with the remote user's shell plain and with a heavy rc file (the shell's
 /// <c>BASH_ENV</c>, set by sshd's <c>SetEnv</c>, stands in for a heavy ~/.bashrc without touching the user's home).
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal static class SshCosts
 {
-    public const int Calls = 100;
+    /// <summary>Sequential calls per run (100; fewer with --ssh-calls where fresh handshakes are very slow).</summary>
+    public static int Calls { get; set; } = 100;
 
     // What a heavy interactive rc does on every start: probe tools, build a prompt, load completions (here: a loop of the same weight).
     private const string HeavyRc = """
@@ -27,6 +27,7 @@ internal static class SshCosts
         public Stats Ratio => new(Multiplexed.Values.Zip(Fresh.Values, (m, f) => m / f).ToList());
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public static async Task<IReadOnlyList<Result>> MeasureAsync(int repeats)
     {
         string sshd = await SshdServer.EnsureSshdAsync();
@@ -59,6 +60,7 @@ internal static class SshCosts
         }
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static SshTransportOptions Options(SshdServer server, bool multiplexed)
     {
         SshTransportOptions options = server.Options(server.NewControlDirectory());
@@ -75,6 +77,7 @@ internal static class SshCosts
         };
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static async Task HundredCallsAsync(SshdServer server, bool multiplexed)
     {
         // A new transport each time: a multiplexed run pays its one handshake, as a session's first call does.
@@ -89,6 +92,7 @@ internal static class SshCosts
         }
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static async Task CheckShellAsync(SshdServer server, bool heavy)
     {
         await using var ssh = new SshTransport(Options(server, multiplexed: true));

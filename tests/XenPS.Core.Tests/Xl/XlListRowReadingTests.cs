@@ -5,7 +5,7 @@ using XenPS.Toolstack.Xl;
 namespace XenPS.Core.Tests.Xl;
 
 /// <summary>
-/// The listing parser reads a row from the right without a regex; these are the patterns of xl's row formats
+/// The listing and uptime parsers read a row from the right without a regex; these are the patterns of xl's row formats
 /// it replaced (xl_info.c list_domains), kept here as the specification: every line is read exactly as they
 /// read it, and a line they refuse is refused.
 /// </summary>
@@ -96,6 +96,49 @@ public sealed class XlListRowReadingTests
         {
             Assert.Null(row.Uuid);
         }
+    }
+
+    private static readonly Regex s_uptimeRow = new(
+        @"^(?<name>.*\S)\s+(?<id>\d+)\s+(?:(?<days>\d+) days?,\s+)?(?<h>\d+):(?<m>\d{2}):(?<s>\d{2})$",
+        RegexOptions.CultureInvariant);
+
+    public static TheoryData<string> UptimeRows() => new()
+    {
+        "Domain-0                             0  0:00:28",
+        "testvm                               1 12:34:56",
+        "web 1                               12 1 day,  3:04:05",
+        "web 1                               12 17 days, 23:59:59",
+        "days,                                7  1:00:00",
+        "x 3  days, 1:00:00",
+        "x 3 days,1:00:00",
+        "x 3 foo days, 1:00:00",
+        "x 3\tdays, 1:00:00",
+        "x 3 day, 100:00:00",
+        "x 3 1:0:00",
+        "x 3 1:00:0a",
+        "x 1:00:00",
+        "3 1:00:00",
+        "x y 1:00:00",
+        "x 3 1:00:00 more",
+    };
+
+    [Theory]
+    [MemberData(nameof(UptimeRows))]
+    public void An_uptime_row_is_read_as_xls_uptime_format_reads_it(string line)
+    {
+        const string Header = "Name                                ID Uptime\n";
+        Match m = s_uptimeRow.Match(line.TrimEnd());
+        if (!m.Success)
+        {
+            Assert.Throws<FormatException>(() => XlUptimeParser.Parse(Header + line + "\n"));
+            return;
+        }
+
+        XenDomainUptime row = Assert.Single(XlUptimeParser.Parse(Header + line + "\n"));
+        int days = m.Groups["days"].Success ? int.Parse(m.Groups["days"].Value, CultureInfo.InvariantCulture) : 0;
+        Assert.Equal(m.Groups["name"].Value, row.DomainName);
+        Assert.Equal(int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture), row.DomainId);
+        Assert.Equal(new TimeSpan(days, int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture)), row.Uptime);
     }
 
     [Fact]

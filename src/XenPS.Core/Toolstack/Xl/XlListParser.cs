@@ -192,7 +192,7 @@ internal static class XlListParser
 
     // Takes the last whitespace-separated word off the (right-trimmed) line, with the whitespace before it.
     // False when no whitespace precedes the word: a field always has the name (at least) before it.
-    private static bool TakeLast(ref ReadOnlySpan<char> line, out ReadOnlySpan<char> word)
+    internal static bool TakeLast(ref ReadOnlySpan<char> line, out ReadOnlySpan<char> word)
     {
         int space = line.Length - 1;
         while (space >= 0 && !char.IsWhiteSpace(line[space]))
@@ -211,7 +211,7 @@ internal static class XlListParser
         return word.Length > 0;
     }
 
-    private static bool IsDigits(ReadOnlySpan<char> word) => !word.IsEmpty && !word.ContainsAnyExceptInRange('0', '9');
+    internal static bool IsDigits(ReadOnlySpan<char> word) => !word.IsEmpty && !word.ContainsAnyExceptInRange('0', '9');
 
     private static bool IsHex(ReadOnlySpan<char> word)
     {
