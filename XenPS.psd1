@@ -33,6 +33,14 @@
         'Get-XenHost'
         'Get-XenHostConnection'
         'Set-XenSimulation'
+        'Get-XenVCpu'
+        'Set-XenVCpu'
+        'Get-XenDomainStatistic'
+        'Get-XenHostLog'
+        'Get-XenStoreItem'
+        'Set-XenStoreItem'
+        'Remove-XenStoreItem'
+        'Enter-XenConsole'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

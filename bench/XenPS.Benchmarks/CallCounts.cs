@@ -7,7 +7,7 @@ namespace XenPS.Benchmarks;
 /// Calls per command, counted on a <see cref="FleetTransport"/>: what each cmdlet's Core path (the same
 /// calls its ProcessRecord makes: resolution, then the operation per domain) asks of xl for N domains.
 /// "by name" is <c>Verb-XenDomain -Name guest-0001,...</c>; "piped" is <c>$domains | Verb-XenDomain</c>
-/// (the objects of an earlier Get-XenDomain; for Get, names piped one by one).
+/// (the objects of an earlier Get-XenDomain, located by their identity; no -PassThru).
 /// </summary>
 internal static class CallCounts
 {
@@ -24,11 +24,12 @@ internal static class CallCounts
         foreach (int n in Sizes)
         {
             rows.Add(await CountAsync("Get", "by name", n, running: true, async (host, names, _) => await ResolveAsync(host, names, dom0: true)));
-            rows.Add(await CountAsync("Get", "piped", n, running: true, async (host, names, _) =>
+            rows.Add(await CountAsync("Get", "piped", n, running: true, async (host, _, piped) =>
             {
-                foreach (string name in names)
+                var locator = new DomainLocator();
+                foreach (DomainTarget t in piped)
                 {
-                    await ResolveAsync(host, [name], dom0: true);
+                    _ = await locator.FindAsync(host, t.Domain, fresh: false, CancellationToken.None);
                 }
             }));
 
@@ -36,16 +37,19 @@ internal static class CallCounts
             {
                 rows.Add(await CountAsync(verb, "by name", n, running, async (host, names, _) =>
                 {
+                    var locator = new DomainLocator();
                     foreach (DomainTarget t in await ResolveAsync(host, names, dom0: false))
                     {
-                        await act(t);
+                        await act(t with { Locator = locator, ReadBack = false });
                     }
                 }));
-                rows.Add(await CountAsync(verb, "piped", n, running, async (_, _, piped) =>
+                rows.Add(await CountAsync(verb, "piped", n, running, async (host, _, piped) =>
                 {
+                    // A piped object: its own identity, as the cmdlets bind it (no -PassThru).
+                    var locator = new DomainLocator();
                     foreach (DomainTarget t in piped)
                     {
-                        await act(t);
+                        await act(new DomainTarget(host, t.Domain) { Locator = locator, ReadBack = false });
                     }
                 }));
             }

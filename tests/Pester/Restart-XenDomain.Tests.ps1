@@ -34,10 +34,11 @@ Describe 'Restart-XenDomain' {
 
         It 'asks the guest with xl reboot; -Force destroys and starts again from the config file instead' {
             Set-XenSimulation -FailNext @{ Operation = 'Reboot'; Message = 'libxl: error: simulated reboot failure' }
+            $id = (Get-XenDomain web1).Id
             Restart-XenDomain web1 -ErrorVariable graceful -ErrorAction SilentlyContinue
             $graceful.Count | Should -Be 1
             $graceful[0].FullyQualifiedErrorId | Should -BeLike 'XlCommandFailed,*'
-            $graceful[0].Exception.Message | Should -BeLike '*xl reboot web1*simulated reboot failure*'
+            $graceful[0].Exception.Message | Should -BeLike "*xl reboot $id*domain 'web1' (id $id)*simulated reboot failure*"
 
             $before = Get-XenDomain web2
             Set-XenSimulation -FailNext @{ Operation = 'Reboot' }

@@ -58,10 +58,12 @@ Describe 'Stop-XenDomain' {
             $graceful.Count | Should -Be 0
             (Get-XenDomain web1).State | Should -Be 'Off'
 
+            $id = (Get-XenDomain web2).Id
             Stop-XenDomain web2 -Force -ErrorVariable forced -ErrorAction SilentlyContinue
             $forced.Count | Should -Be 1
             $forced[0].FullyQualifiedErrorId | Should -BeLike 'XlCommandFailed,*'
-            $forced[0].Exception.Message | Should -BeLike '*xl destroy web2*'
+            # xl is given the domid (never a name that could be read as an option); the message names the domain.
+            $forced[0].Exception.Message | Should -BeLike "*xl destroy $id*domain 'web2' (id $id)*"
             $forced[0].Exception.Message | Should -BeLike '*simulated destroy failure*'
             (Get-XenDomain web2).State | Should -Be 'Running'
         }

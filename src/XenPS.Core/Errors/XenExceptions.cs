@@ -20,6 +20,26 @@ public abstract class XenException : Exception
 
     /// <summary>The domain involved, as it was named (name or id), when known.</summary>
     public string? Domain { get; init; }
+
+    /// <summary>
+    /// The domain's name when xl was given its id (XenPS passes running domains to xl by domid): the
+    /// message then says <c>domain 'web1' (id 7)</c> instead of <c>domain '7'</c>.
+    /// </summary>
+    public string? DomainName { get; private set; }
+
+    /// <inheritdoc />
+    public override string Message => DomainName is null || Domain is null
+        ? base.Message
+        : base.Message.Replace($"omain '{Domain}'", $"omain '{DomainName}' (id {Domain})", StringComparison.Ordinal);
+
+    /// <summary>Names the domain that <see cref="Domain"/> (a domid) stands for, in the message too.</summary>
+    public void NameDomain(string name)
+    {
+        if (Domain is { Length: > 0 } d && d.All(char.IsAsciiDigit) && name != d)
+        {
+            DomainName = name;
+        }
+    }
 }
 
 /// <summary>No domain of that name or id exists on the host.</summary>

@@ -129,7 +129,7 @@ public sealed class DomainConfigOperations
     /// </summary>
     public static XenDomainConfig BuildConfig(NewDomainSpec spec)
     {
-        XenConfigNames.ValidateDomainName(spec.Name);
+        XenConfigNames.ValidateNewDomainName(spec.Name);
         var disks = spec.Disks.Select(XenDiskSpec.Parse).ToList();
         var vifs = spec.Networks.Select(XenVifSpec.Parse).ToList();
 
@@ -193,7 +193,7 @@ public sealed class DomainConfigOperations
     {
         var ts = host.Toolstack;
         string name = config.Name ?? throw new XenOperationException("InvalidConfig", XenErrorCategory.InvalidData, $"The config for host '{host.Name}' has no name.");
-        XenConfigNames.ValidateDomainName(name);
+        XenConfigNames.ValidateNewDomainName(name);
         EnsureValid(config, host.Name);
         string path = ConfigPathFor(ts.ConfigDirectory, name);
         if (!force && await ts.FileExistsAsync(path, ct).ConfigureAwait(false))
@@ -209,12 +209,14 @@ public sealed class DomainConfigOperations
             return await ts.CreateFromFileAsync(path, paused, ct).ConfigureAwait(false);
         }
 
-        return await ts.GetDomainAsync(name, ct).ConfigureAwait(false);
+        return await ts.FindDomainByConfigAsync(path, ct).ConfigureAwait(false)
+            ?? throw new XenDomainNotFoundException(name, host.Name, $"its config file '{path}' was written but cannot be read back.");
     }
 
     /// <summary>Reads a domain's config: its file, or with <paramref name="running"/> the live one (xl list -l).</summary>
     public async Task<XenDomainConfig> GetConfigAsync(DomainTarget target, bool running, CancellationToken ct)
     {
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         var ts = target.Host.Toolstack;
         if (running)
         {
@@ -243,8 +245,9 @@ public sealed class DomainConfigOperations
     /// Changes memory, vCPUs, scheduler weight/cap and autostart. A running domain is changed live
     /// (and its file too with <see cref="DomainSettings.Persist"/>); an Off domain's file is changed.
     /// </summary>
-    public async Task<XenDomain> SetAsync(DomainTarget target, DomainSettings settings, CancellationToken ct)
+    public async Task<XenDomain?> SetAsync(DomainTarget target, DomainSettings settings, CancellationToken ct)
     {
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
         var ts = target.Host.Toolstack;
         bool live = d.State != XenDomainState.Off;
@@ -321,7 +324,15 @@ public sealed class DomainConfigOperations
             }
         }
 
-        return await ts.GetDomainAsync(d.Name, ct).ConfigureAwait(false);
+        XenDomain? after = await target.AfterAsync(ct).ConfigureAwait(false);
+        if (after is not null)
+        {
+            // What was just set: a targeted read (xl list -v) carries neither maxmem nor the autostart folder.
+            after.AutoStart = settings.AutoStart ?? after.AutoStart;
+            after.MaxMemoryMB = (live ? settings.MaxMemoryMB : null) ?? after.MaxMemoryMB;
+        }
+
+        return after;
     }
 
     private static void SetNumber(XenConfigDocument doc, string key, int? value)
@@ -333,14 +344,12 @@ public sealed class DomainConfigOperations
     }
 
     /// <summary>Renames a domain (xl rename when running) and its config file (the <c>name</c> key, the file, the autostart link).</summary>
-    public async Task<XenDomain> RenameAsync(DomainTarget target, string newName, CancellationToken ct)
+    public async Task<XenDomain?> RenameAsync(DomainTarget target, string newName, CancellationToken ct)
     {
-        XenConfigNames.ValidateDomainName(newName);
+        XenConfigNames.ValidateNewDomainName(newName);
+        DomainLifecycle.RequireGuest(target, "rename");
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
-        if (d.Id == 0)
-        {
-            throw new XenOperationException("DomainProtected", XenErrorCategory.InvalidOperation, $"Domain-0 on host '{target.Host.Name}' is the host itself: XenPS does not rename it.");
-        }
 
         var ts = target.Host.Toolstack;
         string? newPath = d.ConfigPath is null ? null : ConfigPathFor(ts.ConfigDirectory, newName);
@@ -369,6 +378,9 @@ public sealed class DomainConfigOperations
             _logger.LogInformation("Moved config file {Old} to {New} on {Host}", oldPath, newPath, target.Host.Name);
         }
 
-        return await ts.GetDomainAsync(newName, ct).ConfigureAwait(false);
+        XenDomain renamed = d.Clone();
+        renamed.Name = newName;
+        renamed.ConfigPath = newPath ?? d.ConfigPath;
+        return await (target with { Domain = renamed }).AfterAsync(ct).ConfigureAwait(false);
     }
 }

@@ -5,8 +5,11 @@ namespace XenPS.Operations;
 
 /// <summary>
 /// The decisions behind the lifecycle cmdlets, one method per verb, over any toolstack. Each takes a
-/// <see cref="DomainTarget"/> as resolved (a listing, possibly a little stale: xl has the last word),
-/// and returns the domain as it is afterwards (or <see langword="null"/> when it is gone).
+/// <see cref="DomainTarget"/> as resolved (a listing or a piped object, possibly stale), first finds the
+/// domain as it is now by its identity (<see cref="DomainTarget.CurrentAsync"/>: one targeted call, a
+/// gone domain is a <see cref="XenDomainNotFoundException"/>), acts on it by domid, and returns the domain
+/// as it is afterwards (a targeted read, only when <see cref="DomainTarget.ReadBack"/>; otherwise
+/// <see langword="null"/>). No verb lists the host per domain.
 /// </summary>
 public sealed class DomainLifecycle
 {
@@ -30,6 +33,7 @@ public sealed class DomainLifecycle
     /// </summary>
     public async Task<XenDomain?> StartAsync(DomainTarget target, bool paused, CancellationToken ct)
     {
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
         var ts = target.Host.Toolstack;
         switch (d.State)
@@ -43,7 +47,7 @@ public sealed class DomainLifecycle
             case XenDomainState.Paused when !paused:
                 _logger.LogInformation("Domain {Domain} on {Host} is paused: unpausing it", d.Name, target.Host.Name);
                 await ts.UnpauseAsync(target.Reference, ct).ConfigureAwait(false);
-                return await ts.GetDomainAsync(target.Reference, ct).ConfigureAwait(false);
+                return await target.AfterAsync(ct).ConfigureAwait(false);
             case XenDomainState.Running or XenDomainState.Paused:
                 _logger.LogInformation("Domain {Domain} on {Host} is already {State}: nothing to do", d.Name, target.Host.Name, d.State);
                 return d;
@@ -61,6 +65,7 @@ public sealed class DomainLifecycle
     public async Task<XenDomain?> StopAsync(DomainTarget target, bool force, bool wait, TimeSpan? timeout, CancellationToken ct)
     {
         RequireGuest(target, force ? "destroy" : "shut down");
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
         var ts = target.Host.Toolstack;
         if (d.State == XenDomainState.Off)
@@ -86,7 +91,7 @@ public sealed class DomainLifecycle
             await ts.ShutdownAsync(target.Reference, wait, timeout, ct).ConfigureAwait(false);
         }
 
-        return await TryGetAsync(target, d.Name, ct).ConfigureAwait(false);
+        return await target.AfterAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -95,6 +100,7 @@ public sealed class DomainLifecycle
     public async Task<XenDomain?> RestartAsync(DomainTarget target, bool force, bool wait, TimeSpan? timeout, CancellationToken ct)
     {
         RequireGuest(target, "reboot");
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
         var ts = target.Host.Toolstack;
         if (d.State == XenDomainState.Off)
@@ -111,7 +117,8 @@ public sealed class DomainLifecycle
                 $"Domain '{d.Name}' on host '{target.Host.Name}' has no config file in {ts.ConfigDirectory}: -Force would destroy it with nothing to start again from. Nothing was changed.");
             _logger.LogInformation("Destroying domain {Domain} on {Host}, then starting it from {ConfigPath}", d.Name, target.Host.Name, path);
             await ts.DestroyAsync(target.Reference, ct).ConfigureAwait(false);
-            return await ts.CreateFromFileAsync(path, paused: false, ct).ConfigureAwait(false);
+            XenDomain started = await ts.CreateFromFileAsync(path, paused: false, ct).ConfigureAwait(false);
+            return target.ReadBack ? started : null;
         }
 
         if (d.State == XenDomainState.Paused)
@@ -126,7 +133,7 @@ public sealed class DomainLifecycle
         await ts.RebootAsync(target.Reference, wait, timeout, ct).ConfigureAwait(false);
         if (!wait)
         {
-            return await TryGetAsync(target, d.Name, ct).ConfigureAwait(false);
+            return await target.AfterAsync(ct).ConfigureAwait(false);
         }
 
         // xl reboot -w returns when the old domain goes down; xl's own daemon then creates it again
@@ -134,10 +141,10 @@ public sealed class DomainLifecycle
         TimeSpan limit = timeout ?? DefaultRebootWait;
         while (true)
         {
-            XenDomain? now = await TryGetAsync(target, d.Name, ct).ConfigureAwait(false);
+            XenDomain? now = await target.FindAsync(fresh: true, ct).ConfigureAwait(false);
             if (now is { State: XenDomainState.Running } && now.Id != d.Id)
             {
-                return now;
+                return target.ReadBack ? now : null;
             }
 
             if (_time.GetElapsedTime(start) >= limit)
@@ -156,6 +163,7 @@ public sealed class DomainLifecycle
     public async Task<XenDomain?> SuspendAsync(DomainTarget target, CancellationToken ct)
     {
         RequireGuest(target, "pause");
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
         RequireRunning(target, "paused");
         if (d.State == XenDomainState.Paused)
@@ -165,12 +173,13 @@ public sealed class DomainLifecycle
         }
 
         await target.Host.Toolstack.PauseAsync(target.Reference, ct).ConfigureAwait(false);
-        return await target.Host.Toolstack.GetDomainAsync(target.Reference, ct).ConfigureAwait(false);
+        return await target.AfterAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Unpause (<c>xl unpause</c>); a running domain is left alone (xl would print an error and exit 0).</summary>
     public async Task<XenDomain?> ResumeAsync(DomainTarget target, CancellationToken ct)
     {
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
         RequireRunning(target, "resumed");
         if (d.State == XenDomainState.Running)
@@ -180,25 +189,29 @@ public sealed class DomainLifecycle
         }
 
         await target.Host.Toolstack.UnpauseAsync(target.Reference, ct).ConfigureAwait(false);
-        return await target.Host.Toolstack.GetDomainAsync(target.Reference, ct).ConfigureAwait(false);
+        return await target.AfterAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Save to a file on the host (<c>xl save</c>, <c>-c</c>, <c>-p</c>).</summary>
     public async Task<XenDomain?> SaveAsync(DomainTarget target, string path, XenSaveMode mode, CancellationToken ct)
     {
         RequireGuest(target, "save");
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         RequireRunning(target, "saved");
         _logger.LogInformation("Saving domain {Domain} on {Host} to {Path} ({Mode})", target.Domain.Name, target.Host.Name, path, mode);
         await target.Host.Toolstack.SaveAsync(target.Reference, path, mode, ct).ConfigureAwait(false);
-        return await TryGetAsync(target, target.Domain.Name, ct).ConfigureAwait(false);
+        return await target.AfterAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Destroys a running domain (only with <paramref name="force"/>), then deletes its config file and autostart link.</summary>
     public async Task RemoveAsync(DomainTarget target, bool force, CancellationToken ct)
     {
+        RequireGuest(target, "remove");
+
+        // The state now decides, however old the object: a domain that runs now needs -Force.
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
         var ts = target.Host.Toolstack;
-        RequireGuest(target, "remove");
 
         if (d.State != XenDomainState.Off)
         {
@@ -228,12 +241,19 @@ public sealed class DomainLifecycle
         long start = _time.GetTimestamp();
         while (true)
         {
-            XenDomain? now = await TryGetAsync(target, target.Domain.Name, ct).ConfigureAwait(false);
+            // Each poll is a targeted read by identity; the object it finds is what the next poll follows.
+            XenDomain? now = await target.FindAsync(fresh: true, ct).ConfigureAwait(false);
             if ((now is null && state == XenDomainState.Off) || now?.State == state)
             {
                 return now;
             }
 
+            if (now is null)
+            {
+                throw DomainLocator.Gone(target.Host, target.Domain);
+            }
+
+            target = target with { Domain = now };
             if (timeout is { } limit && _time.GetElapsedTime(start) >= limit)
             {
                 throw new XenTimeoutException($"Waiting for state {state}", limit, target.Host.Name, target.Domain.Name);
@@ -250,7 +270,11 @@ public sealed class DomainLifecycle
     // Domain-0 is the host itself: "xl shutdown 0" asks the host's own kernel to power off, and pause,
     // save or rename of it make no sense. Such a request (often Get-XenDomain piped on, which lists
     // Domain-0) is refused for Domain-0 and goes on for the others.
-    private static void RequireGuest(DomainTarget target, string what)
+    /// <summary>
+    /// Refuses Domain-0 (<c>DomainProtected</c>) for a verb that would <paramref name="what"/> it. The cmdlets
+    /// call it before -WhatIf/-Confirm too, so that what they describe is what the run would do.
+    /// </summary>
+    public static void RequireGuest(DomainTarget target, string what)
     {
         if (target.Domain.Id == 0)
         {
@@ -267,18 +291,6 @@ public sealed class DomainLifecycle
             throw new XenOperationException(
                 "DomainNotRunning", XenErrorCategory.InvalidOperation,
                 $"Domain '{target.Domain.Name}' on host '{target.Host.Name}' is off: it cannot be {what}.");
-        }
-    }
-
-    private static async Task<XenDomain?> TryGetAsync(DomainTarget target, string name, CancellationToken ct)
-    {
-        try
-        {
-            return await target.Host.Toolstack.GetDomainAsync(name, ct).ConfigureAwait(false);
-        }
-        catch (XenDomainNotFoundException)
-        {
-            return null;
         }
     }
 }

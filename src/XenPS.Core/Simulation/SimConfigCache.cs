@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using XenPS.Config;
 
 namespace XenPS.Simulation;
 
@@ -11,17 +12,22 @@ internal sealed class SimConfigCache
 {
     private readonly ConditionalWeakTable<string, Entry> _parsed = new();
 
-    /// <summary>The config in <paramref name="text"/> read from <paramref name="path"/>; null when it does not parse (a broken file is still listed).</summary>
-    public SimGuestConfig? Parse(string text, string path)
+    /// <summary>
+    /// The config in <paramref name="text"/> read from <paramref name="path"/> (null when it does not parse: a broken
+    /// file is still listed) and its VNC settings (none when the file does not parse).
+    /// </summary>
+    public (SimGuestConfig? Config, VncSettings Vnc) Read(string text, string path)
     {
         if (_parsed.TryGetValue(text, out Entry? known) && string.Equals(known.Path, path, StringComparison.Ordinal))
         {
-            return known.Config;
+            return (known.Config, known.Vnc);
         }
 
         SimGuestConfig? config = null;
+        VncSettings vnc = VncSettings.None;
         try
         {
+            vnc = VncSettings.From(XenDomainConfig.Parse(text, path));
             config = SimGuestConfig.Parse(text, path, "xl create " + path);
         }
         catch (Exception ex) when (ex is XenConfigException or SimXlError)
@@ -29,9 +35,12 @@ internal sealed class SimConfigCache
             // Listed under its file name so that an operator sees it.
         }
 
-        _parsed.AddOrUpdate(text, new Entry(path, config));
-        return config;
+        _parsed.AddOrUpdate(text, new Entry(path, config, vnc));
+        return (config, vnc);
     }
 
-    private sealed record Entry(string Path, SimGuestConfig? Config);
+    /// <summary>The config in <paramref name="text"/> read from <paramref name="path"/>; null when it does not parse.</summary>
+    public SimGuestConfig? Parse(string text, string path) => Read(text, path).Config;
+
+    private sealed record Entry(string Path, SimGuestConfig? Config, VncSettings Vnc);
 }

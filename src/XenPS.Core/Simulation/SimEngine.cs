@@ -48,12 +48,22 @@ internal static class SimEngine
             StartedAt = now,
         });
         SimFileSystem.Initialise(host);
-        host.Dmesg.Add($"(XEN) Xen version {options.XenVersion} (simulated) (XenPS simulator)");
-        host.Dmesg.Add($"(XEN) Command line: dom0_mem={options.Dom0MemoryMB}M,max:{options.Dom0MemoryMB}M dom0_max_vcpus={options.CpuCount}");
-        host.Dmesg.Add($"(XEN) Using scheduler: SMP {options.Scheduler} Scheduler ({options.Scheduler})");
-        host.Dmesg.Add($"(XEN) Brought up {options.CpuCount} CPUs");
+        // As real Xen prints with console_timestamps=boot (fixture 011): a raw counter before the clock is set, then seconds.
+        host.Dmesg.Add($"(XEN) [0000000025048731] Xen version {options.XenVersion} (simulated) (XenPS simulator)");
+        host.Dmesg.Add($"(XEN) [00000000254125bd] Command line: dom0_mem={options.Dom0MemoryMB}M,max:{options.Dom0MemoryMB}M dom0_max_vcpus={options.CpuCount} console_timestamps=boot");
+        host.Dmesg.Add($"(XEN) [    0.512034] Using scheduler: {SchedulerTitle(options.Scheduler)} ({options.Scheduler})");
+        host.Dmesg.Add($"(XEN) [    1.204118] Brought up {options.CpuCount} CPUs");
+        host.Dmesg.Add("(XEN) [    6.881260] *** LOADING DOMAIN 0 ***");
+        host.Dmesg.Add($"(XEN) [   13.061681] Freed 644kB init memory");
         return host;
     }
+
+    private static string SchedulerTitle(string scheduler) => scheduler switch
+    {
+        "credit" => "SMP Credit Scheduler",
+        "credit2" => "SMP Credit Scheduler rev2",
+        _ => scheduler,
+    };
 
     public static DomainState Resolve(HostState host, string domain, string commandLine)
     {
@@ -862,12 +872,74 @@ internal static class SimEngine
             }
         }
 
+        foreach (string removed in host.XenStoreRemoved)
+        {
+            foreach (string key in leaves.Keys.Where(k => k == removed || k.StartsWith(removed + "/", StringComparison.Ordinal)).ToList())
+            {
+                leaves.Remove(key);
+            }
+        }
+
         foreach (KeyValuePair<string, string> pair in host.XenStore)
         {
             leaves[pair.Key] = pair.Value;
         }
 
         return leaves;
+    }
+
+    /// <summary>Every node of the store: the leaves and the folders between them (value "").</summary>
+    public static SortedDictionary<string, string> XenStoreNodes(HostState host)
+    {
+        var nodes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> leaf in XenStoreLeaves(host))
+        {
+            int slash = leaf.Key.IndexOf('/', 1);
+            while (slash > 0)
+            {
+                nodes.TryAdd(leaf.Key[..slash], string.Empty);
+                slash = leaf.Key.IndexOf('/', slash + 1);
+            }
+
+            nodes[leaf.Key] = leaf.Value;
+        }
+
+        return nodes;
+    }
+
+    /// <summary>
+    /// xenstore-rm: removes the node and everything below it. A node that does not exist is fine when its parent does
+    /// (xenstored do_rm: "Didn't exist already? Fine, if parent exists"); otherwise xenstore-rm fails.
+    /// </summary>
+    public static void XenStoreRemove(HostState host, string path, string commandLine)
+    {
+        SortedDictionary<string, string> nodes = XenStoreNodes(host);
+        string parent = path.LastIndexOf('/') is int i and > 0 ? path[..i] : "/";
+        if (!nodes.ContainsKey(path))
+        {
+            if (parent == "/" || nodes.ContainsKey(parent))
+            {
+                return;
+            }
+
+            throw new SimXlError(commandLine, 1, $"xenstore-rm: could not remove path {path}\n", null);
+        }
+
+        foreach (string key in host.XenStore.Keys.Where(k => k == path || k.StartsWith(path + "/", StringComparison.Ordinal)).ToList())
+        {
+            host.XenStore.Remove(key);
+        }
+
+        if (XenStoreLeaves(host).Keys.Any(k => k == path || k.StartsWith(path + "/", StringComparison.Ordinal)))
+        {
+            host.XenStoreRemoved.Add(path);
+        }
+
+        // The parent stays, as in xenstored, even when this was its last child (the simulator only stores leaves).
+        if (parent != "/" && !XenStoreNodes(host).ContainsKey(parent))
+        {
+            host.XenStore[parent] = string.Empty;
+        }
     }
 
     // ---- migration ----
@@ -957,10 +1029,62 @@ internal static class SimEngine
         _ => '-',
     };
 
-    public static TimeSpan CpuTime(HostState host, DomainState dom, DateTimeOffset now)
+    public static TimeSpan CpuTime(HostState host, DomainState dom, DateTimeOffset now) =>
+        TimeSpan.FromSeconds(Math.Round(CpuSeconds(dom, now), 1));
+
+    /// <summary>
+    /// CPU seconds a domain has used: it grows only while the domain runs (paused, shut down or crashed: it stops),
+    /// at a rate that moves (between 0.2 and 1.8 times an idle guest's 2% per vCPU, Domain-0's 10%, over a
+    /// 90-second wave with a phase per domain), so that xentop-style percentages move as on a real host. Monotonic.
+    /// </summary>
+    public static double CpuSeconds(DomainState dom, DateTimeOffset now)
     {
-        // Deterministic and monotonic: an idle guest uses a few percent of its vCPUs.
-        double seconds = Math.Max(0, (now - dom.StartedAt).TotalSeconds) * (dom.IsDom0 ? 0.1 : 0.02) * Math.Max(1, dom.OnlineVCpus);
-        return TimeSpan.FromSeconds(Math.Round(seconds, 1));
+        double t = RunningSeconds(dom, now);
+        double rate = (dom.IsDom0 ? 0.1 : 0.02) * Math.Max(1, dom.OnlineVCpus);
+        const double w = 2 * Math.PI / 90;
+        double phase = dom.Id * 1.7;
+        return Math.Max(0, (rate * t) + (0.8 * rate / w * (Math.Cos(phase) - Math.Cos((w * t) + phase))));
+    }
+
+    /// <summary>How long the domain has been running (not paused, not shut down) since it started.</summary>
+    public static double RunningSeconds(DomainState dom, DateTimeOffset now)
+    {
+        if (dom.CpuEpoch != dom.StartedAt)
+        {
+            // Not reconciled since it started (a read right after a create): it has run since StartedAt if running.
+            return dom.State == SimRunState.Running ? Math.Max(0, (now - dom.StartedAt).TotalSeconds) : 0;
+        }
+
+        double banked = dom.CpuBankSeconds;
+        return dom.RunningSince is DateTimeOffset since ? banked + Math.Max(0, (now - since).TotalSeconds) : banked;
+    }
+
+    /// <summary>
+    /// Brings every domain's CPU accounting up to <paramref name="now"/> after a change: the time a domain ran is
+    /// banked when it stops running and the clock restarts when it runs again. A new domain (or one that was
+    /// restored or received: a new <c>StartedAt</c>) starts from zero.
+    /// </summary>
+    public static void ReconcileCpu(HostState host, DateTimeOffset now)
+    {
+        foreach (DomainState dom in host.Domains)
+        {
+            if (dom.CpuEpoch != dom.StartedAt)
+            {
+                dom.CpuEpoch = dom.StartedAt;
+                dom.CpuBankSeconds = 0;
+                dom.RunningSince = dom.State == SimRunState.Running ? dom.StartedAt : null;
+            }
+
+            bool running = dom.State == SimRunState.Running;
+            if (running && dom.RunningSince is null)
+            {
+                dom.RunningSince = now;
+            }
+            else if (!running && dom.RunningSince is DateTimeOffset since)
+            {
+                dom.CpuBankSeconds += Math.Max(0, (now - since).TotalSeconds);
+                dom.RunningSince = null;
+            }
+        }
     }
 }

@@ -50,6 +50,9 @@ internal sealed class HostState
 
     public Dictionary<string, string> XenStore { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Nodes Xen wrote that a caller removed (<c>xenstore-rm</c>): hidden, with everything below them.</summary>
+    public List<string> XenStoreRemoved { get; set; } = new();
+
     public List<string> Dmesg { get; set; } = new();
 
     public Dictionary<string, double> LatencySeconds { get; set; } = new(StringComparer.Ordinal);
@@ -148,6 +151,15 @@ internal sealed class DomainState
     public string ConfigText { get; set; } = string.Empty;
 
     public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>CPU accounting (see <c>SimEngine.ReconcileCpu</c>): seconds run before <see cref="RunningSince"/>.</summary>
+    public double CpuBankSeconds { get; set; }
+
+    /// <summary>When the domain last started running; null while it does not run.</summary>
+    public DateTimeOffset? RunningSince { get; set; }
+
+    /// <summary>The <see cref="StartedAt"/> the accounting belongs to (a restored or received domain starts again from zero).</summary>
+    public DateTimeOffset? CpuEpoch { get; set; }
 
     public List<DiskState> Disks { get; set; } = new();
 

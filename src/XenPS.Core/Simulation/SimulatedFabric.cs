@@ -20,7 +20,7 @@ public sealed class SimulatedFabric
         "Shutdown", "Reboot", "Destroy", "Pause", "Unpause", "Save", "Restore", "Rename", "SetMemory", "SetMaxMemory",
         "SetVCpuCount", "GetVCpus", "PinVCpu", "GetSchedulerParameters", "SetSchedulerParameters", "GetUptime",
         "GetDisks", "AttachDisk", "DetachDisk", "GetNetworkAdapters", "AttachNetworkAdapter", "DetachNetworkAdapter",
-        "XenStoreRead", "XenStoreList", "XenStoreWrite", "Migrate",
+        "XenStoreRead", "XenStoreList", "XenStoreWrite", "XenStoreTree", "XenStoreRemove", "GetStatistics", "EnterConsole", "Migrate",
         "FileExists", "ReadFile", "WriteFile", "DeleteFile", "ListDirectory", "CreateSymbolicLink",
     ];
 

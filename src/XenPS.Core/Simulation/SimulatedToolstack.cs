@@ -87,9 +87,11 @@ public sealed class SimulatedToolstack : IXenToolstack
         {
             HostState host = Host(fabric);
             TakeFault(host, operation, commandLine, domain);
-            T result = action(fabric, host, _time.GetUtcNow());
+            DateTimeOffset now = _time.GetUtcNow();
+            T result = action(fabric, host, now);
             if (write)
             {
+                SimEngine.ReconcileCpu(host, now);
                 host.Generation++;
             }
 
@@ -200,11 +202,17 @@ public sealed class SimulatedToolstack : IXenToolstack
             MaxVCpu = dom.MaxVCpus,
             CpuTime = SimEngine.CpuTime(host, dom, now),
             Uptime = now - dom.StartedAt,
+
+            // As xl list -l reports them (Domain-0 included, fixture 291).
+            Weight = dom.Weight,
+            Cap = dom.Cap,
         };
         if (configs.TryGetValue(dom.Name, out OffConfig? config))
         {
             result.ConfigPath = config.Path;
             result.AutoStart = config.AutoStart;
+            result.VncListen = config.Vnc.Listen;
+            result.VncDisplay = config.Vnc.Display;
         }
 
         return Stamp(result);
@@ -223,6 +231,8 @@ public sealed class SimulatedToolstack : IXenToolstack
             MaxVCpu = config.Config?.EffectiveMaxVCpus,
             ConfigPath = config.Path,
             AutoStart = config.AutoStart,
+            VncListen = config.Vnc.Listen,
+            VncDisplay = config.Vnc.Display,
         };
         return Stamp(result);
     }
@@ -242,7 +252,7 @@ public sealed class SimulatedToolstack : IXenToolstack
         return domain;
     }
 
-    private sealed record OffConfig(string Name, string Path, SimGuestConfig? Config, bool AutoStart);
+    private sealed record OffConfig(string Name, string Path, SimGuestConfig? Config, bool AutoStart, Config.VncSettings Vnc);
 
     /// <summary>The config directory's <c>*.cfg</c> files by domain name (as the xl toolstack lists them).</summary>
     private Dictionary<string, OffConfig> ReadConfigs(HostState host)
@@ -268,12 +278,12 @@ public sealed class SimulatedToolstack : IXenToolstack
             }
 
             // Parsed once per written text, not on every listing (a broken file is still listed, under its file name).
-            SimGuestConfig? config = _fabric.Configs.Parse(text, path);
+            (SimGuestConfig? config, Config.VncSettings vnc) = _fabric.Configs.Read(text, path);
             string fileName = SimFileSystem.FileName(path);
             string name = config?.Name ?? fileName[..^".cfg".Length];
             SimFileSystem.Resolve(host, path, out string resolvedPath);
             bool autoStart = autoNames.Contains(fileName) || autoTargets.Contains(resolvedPath) || autoTargets.Contains(path);
-            result.TryAdd(name, new OffConfig(name, path, config, autoStart));
+            result.TryAdd(name, new OffConfig(name, path, config, autoStart, vnc));
         }
 
         return result;
@@ -376,6 +386,61 @@ public sealed class SimulatedToolstack : IXenToolstack
 
             throw new SimXlError(Xl("list", domain), 1, $"{domain} is an invalid domain identifier (rc=-6)\n", domain);
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<XenDomain?> FindRunningDomainAsync(int domainId, CancellationToken cancellationToken)
+    {
+        string id = domainId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return RunAsync<XenDomain?>("GetDomain", id, Xl("list", "-v", "--", id), write: false, (_, host, now) =>
+            host.Domains.FirstOrDefault(d => d.Id == domainId) is DomainState dom ? ListLine(host, dom, now) : null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<XenDomain?> FindDomainByConfigAsync(string configPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configPath);
+        return RunAsync<XenDomain?>("GetDomain", null, "cat " + Quote(configPath) + "; xl list -v -- <name>", write: false, (_, host, now) =>
+        {
+            if (SimFileSystem.ReadText(host, configPath) is not string text)
+            {
+                return null;
+            }
+
+            SimGuestConfig? config = null;
+            try
+            {
+                config = SimGuestConfig.Parse(text, configPath, "xl create " + configPath);
+            }
+            catch (Exception ex) when (ex is XenConfigException or SimXlError)
+            {
+                // Named by its file name, as the listing names it.
+            }
+
+            string fileName = SimFileSystem.FileName(configPath);
+            string name = config?.Name ?? (fileName.EndsWith(".cfg", StringComparison.Ordinal) ? fileName[..^".cfg".Length] : fileName);
+            if (host.Domains.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal)) is DomainState dom)
+            {
+                XenDomain running = ListLine(host, dom, now);
+                running.ConfigPath = configPath;
+                running.Type = ParseType(dom.Type);
+                return running;
+            }
+
+            // As the xl toolstack: AutoStart is a listing's fact, not read here.
+            return ToOffDomain(new OffConfig(name, configPath, config, AutoStart: false));
+        }, cancellationToken);
+    }
+
+    // What one line of 'xl list -v' carries, as XlToolstack fills it from that line alone.
+    private XenDomain ListLine(HostState host, DomainState dom, DateTimeOffset now)
+    {
+        XenDomain d = ToDomain(host, dom, now, new Dictionary<string, OffConfig>());
+        d.Type = null;
+        d.MaxMemoryMB = null;
+        d.MaxVCpu = null;
+        d.Uptime = null;
+        return d;
+    }
 
     /// <inheritdoc />
     public Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken) =>
@@ -725,6 +790,156 @@ public sealed class SimulatedToolstack : IXenToolstack
 
             host.XenStore[path] = value;
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenStoreItem>> XenStoreTreeAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "xenstore-ls -f " + Quote(path);
+        return RunAsync<IReadOnlyList<XenStoreItem>>("XenStoreTree", null, commandLine, write: false, (_, host, _) =>
+        {
+            SortedDictionary<string, string> nodes = SimEngine.XenStoreNodes(host);
+            string prefix = path == "/" ? "/" : path.TrimEnd('/') + "/";
+            if (path != "/" && !nodes.ContainsKey(path.TrimEnd('/')))
+            {
+                throw new SimXlError(commandLine, 1, $"xenstore-ls: xs_directory ({path}): No such file or directory\n", null);
+            }
+
+            return nodes
+                .Where(n => n.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(n => new XenStoreItem(n.Key, n.Value) { HostName = HostName, XenHost = Connection })
+                .ToList();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task XenStoreRemoveAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "xenstore-rm " + Quote(path);
+        return RunAsync("XenStoreRemove", null, commandLine, (host, _) => SimEngine.XenStoreRemove(host, path, commandLine), cancellationToken);
+    }
+
+    // ---- live statistics and the console ----
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Like xentop: a first look at every domain's CPU time, then one sample per interval on the simulator's clock,
+    /// CPU% being the CPU time used since the previous sample over the time between them (it moves: see
+    /// <c>SimEngine.CpuSeconds</c>; a paused guest uses none). Network and block counters grow with the CPU time.
+    /// </remarks>
+    public async IAsyncEnumerable<XenDomainStatistic> GetStatisticsAsync(int samples, int intervalSeconds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalSeconds);
+        string commandLine = $"xentop -b -f -i {samples + 1} -d {intervalSeconds}";
+        Dictionary<int, (double Cpu, DateTimeOffset At)> previous = await StatisticsSnapshotAsync(commandLine, cancellationToken).ConfigureAwait(false);
+        for (int sample = 1; sample <= samples; sample++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(intervalSeconds), _time, cancellationToken).ConfigureAwait(false);
+            Dictionary<int, (double Cpu, DateTimeOffset At)> current = new();
+            IReadOnlyList<XenDomainStatistic> rows = await RunAsync<IReadOnlyList<XenDomainStatistic>>("GetStatistics", null, commandLine, write: false, (_, host, now) =>
+            {
+                var list = new List<XenDomainStatistic>();
+                foreach (DomainState dom in host.Domains.OrderBy(d => d.Id))
+                {
+                    double cpu = SimEngine.CpuSeconds(dom, now);
+                    current[dom.Id] = (cpu, now);
+                    double percent = previous.TryGetValue(dom.Id, out var before) && now > before.At
+                        ? Math.Round(100 * (cpu - before.Cpu) / (now - before.At).TotalSeconds, 1)
+                        : 0;
+                    list.Add(new XenDomainStatistic(dom.Name)
+                    {
+                        Timestamp = now,
+                        Sample = sample,
+                        DomainId = dom.Id,
+                        XlState = XentopState(dom),
+                        CpuPercent = Math.Max(0, percent),
+                        CpuTime = TimeSpan.FromSeconds(Math.Floor(cpu)),
+                        MemoryMB = dom.MemoryMB,
+                        MemoryPercent = Math.Round(100.0 * dom.MemoryMB / Math.Max(1, host.TotalMemoryMB), 1),
+                        MaxMemoryMB = dom.MaxMemoryMB,
+                        VCpu = dom.OnlineVCpus,
+                        Nets = dom.Nics.Count,
+                        NetTxKB = dom.Nics.Count == 0 ? 0 : (long)(cpu * 3),
+                        NetRxKB = dom.Nics.Count == 0 ? 0 : (long)(cpu * 11),
+                        Vbds = dom.Disks.Count,
+                        BlockReads = dom.Disks.Count == 0 ? 0 : (long)(cpu * 40),
+                        BlockWrites = dom.Disks.Count == 0 ? 0 : (long)(cpu * 9),
+                        BlockReadSectors = dom.Disks.Count == 0 ? 0 : (long)(cpu * 320),
+                        BlockWriteSectors = dom.Disks.Count == 0 ? 0 : (long)(cpu * 72),
+                        HostName = HostName,
+                        XenHost = Connection,
+                    });
+                }
+
+                return list;
+            }, cancellationToken).ConfigureAwait(false);
+            foreach (XenDomainStatistic row in rows)
+            {
+                yield return row;
+            }
+
+            previous = current;
+        }
+    }
+
+    private Task<Dictionary<int, (double Cpu, DateTimeOffset At)>> StatisticsSnapshotAsync(string commandLine, CancellationToken cancellationToken) =>
+        RunAsync("GetStatistics", null, commandLine, write: false, (_, host, now) =>
+            host.Domains.ToDictionary(d => d.Id, d => (SimEngine.CpuSeconds(d, now), now)), cancellationToken);
+
+    // xentop's flags: d(ying) s(hutdown) b(locked) r(unning) p(aused) c(rashed).
+    private static string XentopState(DomainState dom) => dom.State switch
+    {
+        SimRunState.Running => dom.IsDom0 ? "-----r" : "--b---",
+        SimRunState.Paused => "----p-",
+        SimRunState.Shutdown => "-s----",
+        SimRunState.Crashed => "-----c",
+        SimRunState.Dying => "d-----",
+        _ => "------",
+    };
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The simulator's console: on this process's terminal it shows what the guest printed (a short simulated boot)
+    /// and echoes what is typed, until Ctrl+] as xl console does. The domain must be running, as for xl.
+    /// </remarks>
+    public async Task<int> EnterConsoleAsync(string domain, CancellationToken cancellationToken)
+    {
+        string commandLine = Xl("console", domain);
+        string text = await RunAsync("EnterConsole", domain, commandLine, write: false, (_, host, now) =>
+        {
+            DomainState dom = SimEngine.Resolve(host, domain, commandLine);
+            return string.Join(
+                "\r\n",
+                $"[    0.000000] Linux version 6.1.0-simulated (XenPS simulator) on domain {dom.Id}",
+                $"[    0.000000] Command line: {dom.Cmdline ?? "root=/dev/xvda1 ro"}",
+                $"[    0.412000] Memory: {dom.MemoryMB * 1024}K available",
+                "[    1.020000] xen_netfront: Initialising Xen virtual ethernet driver",
+                string.Empty,
+                $"{dom.Name} login: ");
+        }, cancellationToken).ConfigureAwait(false);
+        Console.Out.Write(text);
+        Console.Out.Flush();
+        while (true)
+        {
+            if (Console.KeyAvailable)
+            {
+                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                if (key.KeyChar == '\x1d')
+                {
+                    break;
+                }
+
+                Console.Out.Write(key.KeyChar == '\r' ? "\r\n" : key.KeyChar.ToString());
+                Console.Out.Flush();
+                continue;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        Console.Out.Write("\r\n");
+        return 0;
     }
 
     // ---- migration ----

@@ -33,6 +33,7 @@ public sealed class SshTransport : IXenTransport
     private readonly SshTransportOptions _options;
     private readonly ILogger _logger;
     private readonly ProcessRunner _runner;
+    private readonly ProcessStreamer _streamer;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _openGate = new(1, 1);
     private long _lastSuccessTicks;
@@ -88,6 +89,7 @@ public sealed class SshTransport : IXenTransport
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger<SshTransport>.Instance;
         _runner = new ProcessRunner(_logger, options.Host);
+        _streamer = new ProcessStreamer(_logger, options.Host);
     }
 
     /// <inheritdoc />
@@ -154,6 +156,12 @@ public sealed class SshTransport : IXenTransport
             }
         }
 
+        return Check(request, result);
+    }
+
+    /// <summary>Turns ssh's own failures (exit 255 with its message) and a remote "command not found" into exceptions; returns other results.</summary>
+    private CommandResult Check(CommandRequest request, CommandResult result)
+    {
         switch (SshErrors.Classify(result.ExitCode, result.StandardError))
         {
             case SshFailureKind.Authentication:
@@ -178,6 +186,53 @@ public sealed class SshTransport : IXenTransport
                 return result;
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Runs over the shared connection like <see cref="RunAsync"/>; killing the local ssh client ends the remote program at its next write.</remarks>
+    public Task<StreamingCommand> StartAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TransportValidation.EnsureRequest(request);
+        IReadOnlyList<string> arguments = BuildArguments(request);
+        _logger.LogTrace("{Host}: ssh argv: {Argv}", HostName, string.Join(' ', arguments.Select(PosixShell.Quote)));
+        return Task.FromResult(_streamer.Start(
+            _options.SshProgram,
+            arguments,
+            request.Timeout ?? Timeout.InfiniteTimeSpan,
+            request.DisplayText,
+            SshNotFound(),
+            r => Check(request, r),
+            cancellationToken));
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>ssh -t</c> with this connection's options (user, port, identity, ssh options, control socket): the remote program gets a terminal.</remarks>
+    public async Task<int> RunInteractiveAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TransportValidation.EnsureRequest(request);
+        IReadOnlyList<string> arguments = BuildInteractiveArguments(request);
+        _logger.LogTrace("{Host}: ssh argv: {Argv}", HostName, string.Join(' ', arguments.Select(PosixShell.Quote)));
+        int exitCode = await _streamer.RunInteractiveAsync(_options.SshProgram, arguments, request.DisplayText, SshNotFound(), cancellationToken).ConfigureAwait(false);
+        if (exitCode == 255)
+        {
+            // ssh printed its own reason on the terminal; the caller's error names the host.
+            throw new XenHostUnreachableException(HostName, $"ssh exited 255 running '{request.DisplayText}' with a terminal (its message is above).");
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>The ssh argument vector of an interactive request: <see cref="BuildArguments"/> with <c>-t</c> (a remote terminal) before <c>--</c>.</summary>
+    internal IReadOnlyList<string> BuildInteractiveArguments(CommandRequest request)
+    {
+        var arguments = new List<string>(BuildArguments(request));
+        arguments.Insert(arguments.Count - 3, "-t"); // before "--", the host and the remote command
+        return arguments;
+    }
+
+    private string SshNotFound() =>
+        $"The ssh client '{_options.SshProgram}' was not found on this machine; it is needed to reach host '{HostName}'.";
 
     /// <summary>Closes the shared connection (<c>ssh -O exit</c>), best effort.</summary>
     public async ValueTask DisposeAsync()

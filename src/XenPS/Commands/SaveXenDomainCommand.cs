@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Saves Xen domains' memory to a file on the host (xl save); the domain is destroyed unless -KeepRunning or -LeavePaused.</para>
 /// </summary>
-[Cmdlet(VerbsData.Save, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Save, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
 {
@@ -25,6 +25,9 @@ public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
     /// <summary>Leave the domain paused after saving (xl save -p).</summary>
     [Parameter]
     public SwitchParameter LeavePaused { get; set; }
+
+    /// <inheritdoc />
+    protected override string? Dom0Refusal => "save";
 
     private XenSaveMode Mode => KeepRunning ? XenSaveMode.KeepRunning : LeavePaused ? XenSaveMode.LeavePaused : XenSaveMode.Destroy;
 

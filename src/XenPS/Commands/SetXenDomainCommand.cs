@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Changes Xen domains' memory, vCPUs, scheduler weight and cap, and autostart; live, and in the config file with -Persist.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class SetXenDomainCommand : XenDomainActionCmdlet
 {

@@ -391,7 +391,7 @@ public sealed class Dom0ProtectionTests
     {
         var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
         var dom0 = new DomainTarget(h, await h.Toolstack.GetDomainAsync("Domain-0", CancellationToken.None));
-        XenDomain d = await new DomainConfigOperations().SetAsync(dom0, new DomainSettings { MemoryMB = 900 }, CancellationToken.None);
+        XenDomain d = (await new DomainConfigOperations().SetAsync(dom0, new DomainSettings { MemoryMB = 900 }, CancellationToken.None))!;
         Assert.Equal(900, d.MemoryMB);
     }
 }

@@ -204,7 +204,7 @@ public sealed class XlVCpuListParserTests
             Assert.Equal("all", v.HardAffinity);
             Assert.Equal("all", v.SoftAffinity);
         });
-        Assert.Equal([0, 1], vcpus.Select(v => v.Number));
+        Assert.Equal([0, 1], vcpus.Select(v => v.VCpu));
     }
 
     [Fact]
@@ -213,7 +213,7 @@ public sealed class XlVCpuListParserTests
         var vcpus = XlVCpuListParser.Parse(XlFixture.Out("223"));
         Assert.Equal(7, vcpus.Count);
         var pv2 = vcpus.Where(v => v.DomainName == "pv2").ToList();
-        Assert.Equal([0, 1], pv2.Select(v => v.Number));
+        Assert.Equal([0, 1], pv2.Select(v => v.VCpu));
         Assert.Equal([1, 0], pv2.Select(v => v.Cpu!.Value));
         Assert.Equal(TimeSpan.FromSeconds(4.2), pv2[0].CpuTime);
         Assert.All(vcpus, v => Assert.True(v.Online));

@@ -508,10 +508,12 @@ public sealed class XlToolstackOperationTests
             }
         }
 
-        Assert.Equal(["pause", hostile], t.Calls[0].Arguments);
-        Assert.Equal(["mem-set", hostile, "512m"], t.Calls[1].Arguments);
-        Assert.Equal(["rename", "web1", hostile], t.Calls[2].Arguments);
-        Assert.Equal(["save", hostile, "/srv/" + hostile], t.Calls[3].Arguments);
+        // A word that starts with '-' comes after "--": xl must not read it as an option (xl shutdown -a stops every guest).
+        string[] end = hostile.StartsWith('-') ? ["--"] : [];
+        Assert.Equal(["pause", .. end, hostile], t.Calls[0].Arguments);
+        Assert.Equal(["mem-set", .. end, hostile, "512m"], t.Calls[1].Arguments);
+        Assert.Equal(["rename", .. end, "web1", hostile], t.Calls[2].Arguments);
+        Assert.Equal(["save", .. end, hostile, "/srv/" + hostile], t.Calls[3].Arguments);
         Assert.Equal("/etc/xen/" + hostile, t.Calls[4].Arguments[3]);
         Assert.Equal(hostile, t.Calls[5].StandardInput);
     }

@@ -138,6 +138,8 @@ public sealed class XlToolstack : IXenToolstack
             {
                 d.ConfigPath = cfg.File.Path;
                 d.AutoStart = cfg.AutoStart;
+                d.VncListen = cfg.Facts?.Vnc.Listen;
+                d.VncDisplay = cfg.Facts?.Vnc.Display;
             }
 
             result.Add(d);
@@ -160,6 +162,65 @@ public sealed class XlToolstack : IXenToolstack
         ArgumentException.ThrowIfNullOrEmpty(domain);
         IReadOnlyList<XenDomain> all = await ListDomainsAsync(cancellationToken).ConfigureAwait(false);
         return Find(all, domain) ?? throw new XenDomainNotFoundException(domain, HostName);
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDomain?> FindRunningDomainAsync(int domainId, CancellationToken cancellationToken)
+    {
+        XlListRow? row = await ListOneAsync(domainId.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        return row is null ? null : FromRow(row, null);
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDomain?> FindDomainByConfigAsync(string configPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configPath);
+        string text;
+        try
+        {
+            text = await ReadFileAsync(configPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XenOperationException ex) when (ex.ErrorId == "HostFileNotFound")
+        {
+            return null;
+        }
+
+        XlConfigFacts? facts = null;
+        try
+        {
+            facts = XlConfigFacts.Read(text, configPath);
+        }
+        catch (XenConfigException ex)
+        {
+            _log.LogWarning("{Host}: {Path} does not parse ({Reason}); naming it by its file name.", HostName, configPath, ex.Message);
+        }
+
+        string name = facts?.Name ?? StripCfg(FileName(configPath));
+        XlListRow? row = await ListOneAsync(name, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return FromConfig(new KnownConfig(name, new XlHostScripts.ConfigFile(configPath, configPath, text), facts, AutoStart: false));
+        }
+
+        XenDomain d = FromRow(row, null);
+        d.ConfigPath = configPath;
+        d.Type = facts?.Type;
+        return d;
+    }
+
+    // One domain's line of 'xl list -v' (a targeted call; the word is after "--", so it is never an option),
+    // or null when xl says there is no such domain.
+    private async Task<XlListRow?> ListOneAsync(string domain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            CommandResult r = await XlAsync(domain, cancellationToken, "list", "-v", "--", domain).ConfigureAwait(false);
+            return XlListParser.Parse(r.StandardOutput).FirstOrDefault(x => x.Id != 0 || domain == "0");
+        }
+        catch (XenDomainNotFoundException)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc />
@@ -200,9 +261,19 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(configPath);
         string text = await ReadFileAsync(configPath, cancellationToken).ConfigureAwait(false);
-        string name = NameOf(XlConfigFacts.Read(text, configPath));
+        XlConfigFacts facts = XlConfigFacts.Read(text, configPath);
+        string name = NameOf(facts);
         await CreateCoreAsync(configPath, name, paused, textGiven: false, cancellationToken).ConfigureAwait(false);
-        return await GetDomainAsync(name, cancellationToken).ConfigureAwait(false);
+
+        // A targeted read of the new domain, not a listing: its line, plus what the file says.
+        XlListRow row = await ListOneAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new XenDomainNotFoundException(name, HostName, "'xl create' succeeded but the domain is not listed.");
+        XenDomain d = FromRow(row, null);
+        d.ConfigPath = configPath;
+        d.Type = facts.Type;
+        d.MaxMemoryMB = facts.MaxMemoryMB;
+        d.MaxVCpu = facts.MaxVCpus;
+        return d;
     }
 
     /// <inheritdoc />
@@ -213,7 +284,7 @@ public sealed class XlToolstack : IXenToolstack
         await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
         try
         {
-            CommandResult r = await RunXlAsync(null, ["-N", "create", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            CommandResult r = await RunXlAsync(null, ["-N", "create", "--", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
             return r.StandardOutput;
         }
         catch (XenConfigException ex)
@@ -237,23 +308,23 @@ public sealed class XlToolstack : IXenToolstack
 
     /// <inheritdoc />
     public Task DestroyAsync(string domain, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "destroy", domain);
+        XlAsync(domain, cancellationToken, "destroy", "--", domain);
 
     /// <inheritdoc />
     public Task PauseAsync(string domain, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "pause", domain);
+        XlAsync(domain, cancellationToken, "pause", "--", domain);
 
     /// <inheritdoc />
     public async Task UnpauseAsync(string domain, CancellationToken cancellationToken)
     {
-        CommandResult r = await XlAsync(domain, cancellationToken, "unpause", domain).ConfigureAwait(false);
+        CommandResult r = await XlAsync(domain, cancellationToken, "unpause", "--", domain).ConfigureAwait(false);
         if (!XlErrorClassifier.ReportsError(r.StandardError))
         {
             return;
         }
 
         // xl exits 0 even when libxl failed (fixture 275): the domain's state decides what happened.
-        CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", domain).ConfigureAwait(false);
+        CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", "--", domain).ConfigureAwait(false);
         XlListRow? row = XlListParser.Parse(list.StandardOutput).FirstOrDefault();
         if (row is not null && row.State == XenDomainState.Paused)
         {
@@ -279,6 +350,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         args.Add(domain);
         args.Add(path);
         return RunXlAsync(domain, args, _options.LifecycleTimeout, cancellationToken);
@@ -300,6 +372,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         if (!string.IsNullOrEmpty(configPath))
         {
             args.Add(configPath);
@@ -329,22 +402,22 @@ public sealed class XlToolstack : IXenToolstack
     public Task RenameAsync(string domain, string newName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(newName);
-        return XlAsync(domain, cancellationToken, "rename", domain, newName);
+        return XlAsync(domain, cancellationToken, "rename", "--", domain, newName);
     }
 
     /// <inheritdoc />
     public Task SetMemoryAsync(string domain, long memoryMB, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "mem-set", domain, Mib(memoryMB));
+        XlAsync(domain, cancellationToken, "mem-set", "--", domain, Mib(memoryMB));
 
     /// <inheritdoc />
     public Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "mem-max", domain, Mib(maxMemoryMB));
+        XlAsync(domain, cancellationToken, "mem-max", "--", domain, Mib(maxMemoryMB));
 
     /// <inheritdoc />
     public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return XlAsync(domain, cancellationToken, "vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
+        return XlAsync(domain, cancellationToken, "vcpu-set", "--", domain, count.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
@@ -352,7 +425,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "vcpu-list").ConfigureAwait(false)
-            : await XlAsync(domain, cancellationToken, "vcpu-list", domain).ConfigureAwait(false);
+            : await XlAsync(domain, cancellationToken, "vcpu-list", "--", domain).ConfigureAwait(false);
         var list = XlVCpuListParser.Parse(r.StandardOutput);
         foreach (XenVCpu v in list)
         {
@@ -368,7 +441,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(vcpu);
         ArgumentException.ThrowIfNullOrEmpty(hardAffinity);
-        var args = new List<string> { "vcpu-pin", domain, vcpu, hardAffinity };
+        var args = new List<string> { "vcpu-pin", "--", domain, vcpu, hardAffinity };
         if (!string.IsNullOrEmpty(softAffinity))
         {
             args.Add(softAffinity);
@@ -404,7 +477,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false)
-            : await XlAsync(domain, cancellationToken, "uptime", domain).ConfigureAwait(false);
+            : await XlAsync(domain, cancellationToken, "uptime", "--", domain).ConfigureAwait(false);
         return XlUptimeParser.Parse(r.StandardOutput);
     }
 
@@ -413,7 +486,7 @@ public sealed class XlToolstack : IXenToolstack
     /// <inheritdoc />
     public async Task<IReadOnlyList<XenDisk>> GetDisksAsync(string domain, CancellationToken cancellationToken)
     {
-        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "block-list", domain);
+        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "block-list", "--", domain);
         Task<XlDomainDetails?> detailsTask = GetDetailsAsync(domain, cancellationToken);
         await Task.WhenAll(listTask, detailsTask).ConfigureAwait(false);
         XlDomainDetails? details = detailsTask.Result;
@@ -445,11 +518,11 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenDisk> AttachDiskAsync(string domain, string diskSpec, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(diskSpec);
-        CommandResult before = await XlAsync(domain, cancellationToken, "block-list", domain).ConfigureAwait(false);
+        CommandResult before = await XlAsync(domain, cancellationToken, "block-list", "--", domain).ConfigureAwait(false);
         var had = XlDeviceListParser.ParseBlockList(before.StandardOutput).Select(b => b.DeviceNumber).ToHashSet();
 
         // xl block-attach takes the disk spec as ONE comma-separated argument.
-        await XlAsync(domain, cancellationToken, "block-attach", domain, diskSpec).ConfigureAwait(false);
+        await XlAsync(domain, cancellationToken, "block-attach", "--", domain, diskSpec).ConfigureAwait(false);
 
         IReadOnlyList<XenDisk> after = await GetDisksAsync(domain, cancellationToken).ConfigureAwait(false);
         return after.FirstOrDefault(d => d.DeviceId is int id && !had.Contains(id))
@@ -460,13 +533,13 @@ public sealed class XlToolstack : IXenToolstack
     public Task DetachDiskAsync(string domain, string vdev, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(vdev);
-        return XlAsync(domain, cancellationToken, "block-detach", domain, vdev);
+        return XlAsync(domain, cancellationToken, "block-detach", "--", domain, vdev);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(string domain, CancellationToken cancellationToken)
     {
-        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "network-list", domain);
+        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "network-list", "--", domain);
         Task<XlDomainDetails?> detailsTask = GetDetailsAsync(domain, cancellationToken);
         await Task.WhenAll(listTask, detailsTask).ConfigureAwait(false);
         XlDomainDetails? details = detailsTask.Result;
@@ -500,10 +573,10 @@ public sealed class XlToolstack : IXenToolstack
 
         // xl network-attach reads each key=value as its own argument; a comma-joined spec would become a
         // bridge named "xenbr0,mac=..." (fixtures 256 vs 260). A spec xl would refuse fails here, before the host.
-        var args = new List<string> { "network-attach", domain };
+        var args = new List<string> { "network-attach", "--", domain };
         args.AddRange(XlConfigFacts.NetworkAttachArguments(vifSpec));
 
-        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
+        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", "--", domain).ConfigureAwait(false);
         var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
         await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
 
@@ -516,7 +589,7 @@ public sealed class XlToolstack : IXenToolstack
     public Task DetachNetworkAdapterAsync(string domain, string indexOrMac, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(indexOrMac);
-        return XlAsync(domain, cancellationToken, "network-detach", domain, indexOrMac);
+        return XlAsync(domain, cancellationToken, "network-detach", "--", domain, indexOrMac);
     }
 
     // ---------------------------------------------------------------- XenStore
@@ -545,6 +618,94 @@ public sealed class XlToolstack : IXenToolstack
         return RunAsync("xenstore-write", [path, value], null, null, null, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenStoreItem>> XenStoreTreeAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CommandResult r = await RunAsync("xenstore-ls", ["-f", path], null, null, null, cancellationToken).ConfigureAwait(false);
+        XenStoreLsParser.Result parsed = XenStoreLsParser.Parse(r.StandardOutput);
+        var full = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string cut in parsed.Truncated)
+        {
+            // Only values longer than xenstore-ls's output width: rare, and each read once.
+            full[cut] = await XenStoreReadAsync(cut, cancellationToken).ConfigureAwait(false);
+        }
+
+        return parsed.Nodes
+            .Select(n => new XenStoreItem(n.Path, full.TryGetValue(n.Path, out string? v) ? v : n.Value) { HostName = HostName, XenHost = Connection })
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public Task XenStoreRemoveAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return RunAsync("xenstore-rm", [path], null, null, null, cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- statistics and the console
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<XenDomainStatistic> GetStatisticsAsync(int samples, int intervalSeconds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalSeconds);
+        string[] args = ["-b", "-f", "-i", (samples + 1).ToString(CultureInfo.InvariantCulture), "-d", intervalSeconds.ToString(CultureInfo.InvariantCulture)];
+        var request = new CommandRequest("xentop", args);
+        _log.LogDebug("{Host}: {Command} (streaming)", HostName, request.DisplayText);
+        await using StreamingCommand command = await _transport.StartAsync(request, cancellationToken).ConfigureAwait(false);
+        var parser = new XentopParser();
+        DateTimeOffset stamp = DateTimeOffset.UtcNow;
+        await foreach (string line in command.ReadLinesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (XentopParser.IsHeader(line))
+            {
+                stamp = DateTimeOffset.UtcNow;
+            }
+
+            XenDomainStatistic? row;
+            try
+            {
+                row = parser.Push(line);
+            }
+            catch (FormatException)
+            {
+                // Not a row: xentop's own complaint (on stdout in batch mode) is kept for the error below.
+                _log.LogWarning("{Host}: xentop printed: {Line}", HostName, line.Trim());
+                continue;
+            }
+
+            // xentop's first iteration has no previous sample to compare: CPU% is 0.0 for everyone (fixture 295).
+            if (row is null || parser.Iteration < 2)
+            {
+                continue;
+            }
+
+            row.Sample = parser.Iteration - 1;
+            row.Timestamp = stamp;
+            row.HostName = HostName;
+            row.XenHost = Connection;
+            yield return row;
+        }
+
+        CommandResult result = await command.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw XlErrorClassifier.Classify(request.DisplayText, result.ExitCode, result.StandardError, HostName, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<int> EnterConsoleAsync(string domain, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+
+        // The caller passes the domid of a running domain: never a word xl could read as an option.
+        var request = new CommandRequest("xl", "console", domain);
+        _log.LogDebug("{Host}: {Command} (interactive)", HostName, request.DisplayText);
+        return _transport.RunInteractiveAsync(request, cancellationToken);
+    }
+
     // ---------------------------------------------------------------- migration
 
     /// <inheritdoc />
@@ -569,6 +730,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         args.Add(domain);
         args.Add(request.Destination);
 
@@ -721,6 +883,10 @@ public sealed class XlToolstack : IXenToolstack
         VCpu = row.VCpus,
         MaxVCpu = detail?.MaxVCpus,
         CpuTime = row.CpuTime,
+
+        // libxl_retrieve_domain_configuration reports the live scheduler parameters (fixture 291 after 280's -w 512).
+        Weight = detail?.Weight,
+        Cap = detail?.Cap,
         HostName = HostName,
         XenHost = Connection,
     };
@@ -740,6 +906,8 @@ public sealed class XlToolstack : IXenToolstack
         Uptime = null,
         ConfigPath = cfg.File.Path,
         AutoStart = cfg.AutoStart,
+        VncListen = cfg.Facts?.Vnc.Listen,
+        VncDisplay = cfg.Facts?.Vnc.Display,
         HostName = HostName,
         XenHost = Connection,
     };
@@ -824,13 +992,13 @@ public sealed class XlToolstack : IXenToolstack
 
     private async Task<XlDomainDetails?> GetDetailsAsync(string domain, CancellationToken cancellationToken)
     {
-        CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", domain).ConfigureAwait(false);
+        CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", "--", domain).ConfigureAwait(false);
         return XlLongListParser.Parse(r.StandardOutput, HostName).FirstOrDefault();
     }
 
     private async Task CreateCoreAsync(string file, string name, bool paused, bool textGiven, CancellationToken cancellationToken)
     {
-        string[] args = paused ? ["create", "-p", file] : ["create", file];
+        string[] args = paused ? ["create", "-p", "--", file] : ["create", "--", file];
         try
         {
             try
@@ -879,7 +1047,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         if (!wait)
         {
-            await XlAsync(domain, cancellationToken, verb, domain).ConfigureAwait(false);
+            await XlAsync(domain, cancellationToken, verb, "--", domain).ConfigureAwait(false);
             return;
         }
 
@@ -889,7 +1057,7 @@ public sealed class XlToolstack : IXenToolstack
         CommandResult r;
         try
         {
-            r = await RunXlAsync(domain, [verb, "-w", domain], limit, cancellationToken).ConfigureAwait(false);
+            r = await RunXlAsync(domain, [verb, "-w", "--", domain], limit, cancellationToken).ConfigureAwait(false);
         }
         catch (XenTimeoutException)
         {
@@ -914,7 +1082,7 @@ public sealed class XlToolstack : IXenToolstack
         bool actionChecked = false;
         while (true)
         {
-            CommandResult list = await RunXlAsync(null, ["list", "-v", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            CommandResult list = await RunXlAsync(null, ["list", "-v", "--", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
             XlListRow? row = list.ExitCode == 0 ? XlListParser.Parse(list.StandardOutput).FirstOrDefault() : null;
             if (row is null || row.State is not (XenDomainState.Shutdown or XenDomainState.Dying))
             {
@@ -925,7 +1093,7 @@ public sealed class XlToolstack : IXenToolstack
             {
                 // on_poweroff = "preserve" (or a restart) keeps the shut-down domain: nothing will destroy it.
                 actionChecked = true;
-                CommandResult details = await RunXlAsync(null, ["list", "-l", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+                CommandResult details = await RunXlAsync(null, ["list", "-l", "--", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
                 string? action = details.ExitCode == 0 ? XlLongListParser.OnPoweroff(details.StandardOutput) : null;
                 if (action is not null && !action.EndsWith("destroy", StringComparison.Ordinal))
                 {
@@ -1057,7 +1225,45 @@ public sealed class XlToolstack : IXenToolstack
         RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken);
 
     private Task<CommandResult> RunXlAsync(string? domain, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, bool throwOnError = true) =>
-        RunAsync("xl", args, domain, null, timeout, cancellationToken, throwOnError);
+        RunAsync("xl", EndOfOptions(args), domain, null, timeout, cancellationToken, throwOnError);
+
+    /// <summary>
+    /// Every xl call that carries user text (a domain, a path, a name) puts <c>--</c> before it, so that no
+    /// word can be read as an option (<c>xl shutdown -a</c> would shut down every guest). xl's getopt ends
+    /// options there; the marker is kept only where a word after it starts with '-', so the argv of ordinary
+    /// calls is exactly what an operator would type. Words that are an option's value (<c>sched-credit2 -d dom</c>)
+    /// are safe as they are: getopt takes the next word whole.
+    /// </summary>
+    internal static IReadOnlyList<string> EndOfOptions(IReadOnlyList<string> args)
+    {
+        int marker = -1;
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--")
+            {
+                marker = i;
+                break;
+            }
+        }
+
+        if (marker < 0)
+        {
+            return args;
+        }
+
+        for (int i = marker + 1; i < args.Count; i++)
+        {
+            if (args[i].StartsWith('-'))
+            {
+                return args;
+            }
+        }
+
+        var plain = new List<string>(args.Count - 1);
+        plain.AddRange(args.Take(marker));
+        plain.AddRange(args.Skip(marker + 1));
+        return plain;
+    }
 
     private Task<CommandResult> ShAsync(string scriptName, string script, IReadOnlyList<string> args, string? stdin, string? domain, CancellationToken cancellationToken, bool throwOnError = true)
     {
