@@ -29,7 +29,7 @@ internal static class CallCounts
                 var locator = new DomainLocator();
                 foreach (DomainTarget t in piped)
                 {
-                    _ = await locator.FindAsync(host, t.Domain, fresh: false, CancellationToken.None);
+                    await locator.FindAsync(host, t.Domain, fresh: false, CancellationToken.None);
                 }
             }));
 

@@ -406,15 +406,8 @@ public sealed class SimulatedToolstack : IXenToolstack
                 return null;
             }
 
-            SimGuestConfig? config = null;
-            try
-            {
-                config = SimGuestConfig.Parse(text, configPath, "xl create " + configPath);
-            }
-            catch (Exception ex) when (ex is XenConfigException or SimXlError)
-            {
-                // Named by its file name, as the listing names it.
-            }
+            // Parsed once per written text (a broken file is named by its file name, as the listing names it).
+            (SimGuestConfig? config, Config.VncSettings vnc) = _fabric.Configs.Read(text, configPath);
 
             string fileName = SimFileSystem.FileName(configPath);
             string name = config?.Name ?? (fileName.EndsWith(".cfg", StringComparison.Ordinal) ? fileName[..^".cfg".Length] : fileName);
@@ -427,7 +420,7 @@ public sealed class SimulatedToolstack : IXenToolstack
             }
 
             // As the xl toolstack: AutoStart is a listing's fact, not read here.
-            return ToOffDomain(new OffConfig(name, configPath, config, AutoStart: false));
+            return ToOffDomain(new OffConfig(name, configPath, config, AutoStart: false, vnc));
         }, cancellationToken);
     }
 
