@@ -12,9 +12,10 @@ public sealed class XlLongListReadingTests
     public static TheoryData<string> Outputs()
     {
         var data = new TheoryData<string>();
-        foreach (string n in new[] { "004", "024", "038", "099", "140", "164", "185", "191", "192", "217", "291", "303" })
+        // Distinct texts: some captures are the same output, and xunit skips a repeated row.
+        foreach (string output in new[] { "004", "024", "038", "099", "140", "164", "185", "191", "192", "217", "291", "303" }.Select(XlFixture.Out).Distinct(StringComparer.Ordinal))
         {
-            data.Add(XlFixture.Out(n));
+            data.Add(output);
         }
 
         // Corners: defbools as strings and booleans, values of the wrong kind, unknown nesting, missing parts, duplicates.
