@@ -88,7 +88,15 @@ public sealed class DomainLifecycle
         else
         {
             _logger.LogInformation("Shutting down domain {Domain} on {Host}{Wait}", d.Name, target.Host.Name, wait ? " and waiting" : string.Empty);
-            await ts.ShutdownAsync(target.Reference, wait, timeout, ct).ConfigureAwait(false);
+            try
+            {
+                await ts.ShutdownAsync(target.Reference, wait, timeout, ct).ConfigureAwait(false);
+            }
+            catch (XenTimeoutException ex) when (wait)
+            {
+                // -Timeout bounds the wait, not the shutdown: xl delivered the request before waiting.
+                throw WaitStopped(ex, "The shutdown was requested and goes on without the wait (Wait-XenDomain -State Off waits again).");
+            }
         }
 
         return await target.AfterAsync(ct).ConfigureAwait(false);
@@ -128,9 +136,20 @@ public sealed class DomainLifecycle
                 $"Domain '{d.Name}' on host '{target.Host.Name}' is paused and cannot acknowledge a reboot. Resume it first, or use -Force.");
         }
 
+        // What Xen does when the guest reboots decides whether there is anything to wait for: with
+        // on_reboot = destroy (or preserve) the domain never runs again, and waiting would only time out.
+        string? onReboot = wait ? await OnRebootAsync(target, ct).ConfigureAwait(false) : null;
         _logger.LogInformation("Rebooting domain {Domain} on {Host}", d.Name, target.Host.Name);
         long start = _time.GetTimestamp();
-        await ts.RebootAsync(target.Reference, wait, timeout, ct).ConfigureAwait(false);
+        try
+        {
+            await ts.RebootAsync(target.Reference, wait, timeout, ct).ConfigureAwait(false);
+        }
+        catch (XenTimeoutException ex) when (wait)
+        {
+            throw WaitStopped(ex, "The reboot was requested and goes on without the wait (Wait-XenDomain -State Running waits again).");
+        }
+
         if (!wait)
         {
             return await target.AfterAsync(ct).ConfigureAwait(false);
@@ -147,6 +166,17 @@ public sealed class DomainLifecycle
                 return target.ReadBack ? now : null;
             }
 
+            if (WillNotRestart(onReboot, now) is string why)
+            {
+                throw new XenOperationException(
+                    "DomainWillNotRestart", XenErrorCategory.InvalidResult,
+                    $"Domain '{d.Name}' on host '{target.Host.Name}' rebooted and did not come back running: {why}. The wait ended at once.")
+                {
+                    HostName = target.Host.Name,
+                    Domain = d.Name,
+                };
+            }
+
             if (_time.GetElapsedTime(start) >= limit)
             {
                 throw new XenTimeoutException("Restart", limit, target.Host.Name, d.Name);
@@ -155,6 +185,54 @@ public sealed class DomainLifecycle
             await Task.Delay(PollInterval, _time, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Why a domain that was asked to reboot will never run again, or null while it still may: with
+    /// on_reboot = destroy it is gone (listed Off from its config file, or not at all), with preserve it
+    /// stays shut down. (While xl restarts a domain it can be unlisted for a moment: that is why the
+    /// action, and not the absence alone, decides.)
+    /// </summary>
+    public static string? WillNotRestart(string? onReboot, XenDomain? now) => onReboot switch
+    {
+        "destroy" when now is null || now.State == XenDomainState.Off =>
+            "its on_reboot action is 'destroy', so Xen destroyed it instead of starting it again",
+        "preserve" when now is { State: XenDomainState.Shutdown or XenDomainState.Crashed } =>
+            "its on_reboot action is 'preserve', so Xen keeps it shut down; Stop-XenDomain -Force destroys it",
+        _ => null,
+    };
+
+    // The on_reboot action of a running domain from its live configuration; libxl leaves out a default
+    // (destroy). Null when it cannot be read: the wait then runs to its timeout, as before.
+    private async Task<string?> OnRebootAsync(DomainTarget target, CancellationToken ct)
+    {
+        try
+        {
+            string json = await target.Host.Toolstack.GetLiveConfigJsonAsync(target.Reference, ct).ConfigureAwait(false);
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            System.Text.Json.JsonElement root = doc.RootElement;
+            if (root.ValueKind == System.Text.Json.JsonValueKind.Array && root.GetArrayLength() > 0 && root[0].TryGetProperty("config", out var inner))
+            {
+                root = inner;
+            }
+
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            return root.TryGetProperty("on_reboot", out var action) && action.ValueKind == System.Text.Json.JsonValueKind.String
+                ? action.GetString()
+                : "destroy";
+        }
+        catch (Exception ex) when (ex is XenException or System.Text.Json.JsonException)
+        {
+            _logger.LogDebug("Could not read the on_reboot action of domain {Domain} on {Host}: {Reason}", target.Domain.Name, target.Host.Name, ex.Message);
+            return null;
+        }
+    }
+
+    private static XenTimeoutException WaitStopped(XenTimeoutException ex, string detail) =>
+        new(ex.Operation, ex.Timeout, ex.HostName, ex.Domain, detail);
 
     /// <summary>How long Restart -Wait waits for the domain to come back when no timeout is given.</summary>
     public TimeSpan DefaultRebootWait { get; init; } = TimeSpan.FromMinutes(5);
@@ -192,12 +270,33 @@ public sealed class DomainLifecycle
         return await target.AfterAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Save to a file on the host (<c>xl save</c>, <c>-c</c>, <c>-p</c>).</summary>
-    public async Task<XenDomain?> SaveAsync(DomainTarget target, string path, XenSaveMode mode, CancellationToken ct)
+    /// <summary>Save to a file on the host (<c>xl save</c>, <c>-c</c>, <c>-p</c>); an existing file is overwritten.</summary>
+    public Task<XenDomain?> SaveAsync(DomainTarget target, string path, XenSaveMode mode, CancellationToken ct) =>
+        SaveAsync(target, path, mode, overwrite: true, claims: null, ct);
+
+    /// <summary>
+    /// Save to a file on the host (<c>xl save</c>, <c>-c</c>, <c>-p</c>). Without <paramref name="overwrite"/>
+    /// an existing file is refused (<c>SaveFileExists</c>); a file another domain of the same command
+    /// (<paramref name="claims"/>) is saved to is refused whatever <paramref name="overwrite"/> says
+    /// (<c>SaveFileInUse</c>). Either way the domain is left as it was: the checks come before xl runs.
+    /// </summary>
+    public async Task<XenDomain?> SaveAsync(DomainTarget target, string path, XenSaveMode mode, bool overwrite, SaveFileClaims? claims, CancellationToken ct)
     {
         RequireGuest(target, "save");
         target = await target.CurrentAsync(ct).ConfigureAwait(false);
         RequireRunning(target, "saved");
+        claims?.Claim(target, path);
+        if (!overwrite && await target.Host.Toolstack.FileExistsAsync(path, ct).ConfigureAwait(false))
+        {
+            throw new XenOperationException(
+                "SaveFileExists", XenErrorCategory.ResourceExists,
+                $"Domain '{target.Domain.Name}' on host '{target.Host.Name}' was not saved: '{path}' already exists, and Save-XenDomain does not overwrite a save file without -Force. The domain is left as it was.")
+            {
+                HostName = target.Host.Name,
+                Domain = target.Domain.Name,
+            };
+        }
+
         _logger.LogInformation("Saving domain {Domain} on {Host} to {Path} ({Mode})", target.Domain.Name, target.Host.Name, path, mode);
         await target.Host.Toolstack.SaveAsync(target.Reference, path, mode, ct).ConfigureAwait(false);
         return await target.AfterAsync(ct).ConfigureAwait(false);
@@ -228,9 +327,23 @@ public sealed class DomainLifecycle
 
         if (d.ConfigPath is { } cfg)
         {
-            await ts.DeleteFileAsync(AutoStartLink(ts.ConfigDirectory, cfg), ct).ConfigureAwait(false);
+            // The link first, then the file: a link left without its file would make xendomains fail at
+            // boot; a file whose deletion fails gets its link back, so it stays as it was.
+            var steps = new OperationSteps($"Removing domain '{d.Name}' on host '{target.Host.Name}'", target.Host.Name, d.Name);
+            if (d.State != XenDomainState.Off)
+            {
+                steps.Done("destroyed the running domain");
+            }
+
+            string link = AutoStartLink(ts.ConfigDirectory, cfg);
+            await steps.RunAsync($"removing the autostart link {link}", () => ts.DeleteFileAsync(link, ct)).ConfigureAwait(false);
+            if (d.AutoStart)
+            {
+                steps.Done($"removed the autostart link {link}", $"put {link} back", c => ts.CreateSymbolicLinkAsync(link, cfg, c));
+            }
+
             _logger.LogInformation("Deleting config file {ConfigPath} of domain {Domain} on {Host}", cfg, d.Name, target.Host.Name);
-            await ts.DeleteFileAsync(cfg, ct).ConfigureAwait(false);
+            await steps.RunAsync($"deleting its config file {cfg}", () => ts.DeleteFileAsync(cfg, ct)).ConfigureAwait(false);
         }
     }
 

@@ -408,6 +408,43 @@ internal static class SimEngine
 
     public static void Shutdown(HostState host, string domain, bool reboot, string commandLine, DateTimeOffset now)
     {
+        if (CheckShutdown(host, domain, reboot, commandLine) is DomainState dom)
+        {
+            ApplyShutdownAction(host, dom, reboot ? dom.OnReboot : dom.OnPoweroff, reboot ? "reboot" : "poweroff", now);
+        }
+    }
+
+    /// <summary>
+    /// A shutdown or reboot that the guest acknowledges now and completes at <paramref name="due"/>: what xl
+    /// does when its wait (<c>-w</c>) is given up early. The request is not taken back; the guest goes down
+    /// at its own pace (<see cref="ApplyDue"/>).
+    /// </summary>
+    public static void RequestShutdown(HostState host, string domain, bool reboot, string commandLine, DateTimeOffset due)
+    {
+        if (CheckShutdown(host, domain, reboot, commandLine) is DomainState dom)
+        {
+            dom.PendingStopAt = due;
+            dom.PendingReboot = reboot;
+        }
+    }
+
+    /// <summary>Completes every requested shutdown or reboot that is due by <paramref name="now"/> (at its due time, so every reader sees the same outcome).</summary>
+    public static void ApplyDue(HostState host, DateTimeOffset now)
+    {
+        foreach (DomainState dom in host.Domains.Where(d => d.PendingStopAt is { } at && at <= now).OrderBy(d => d.PendingStopAt).ToList())
+        {
+            DateTimeOffset at = dom.PendingStopAt!.Value;
+            dom.PendingStopAt = null;
+            if (dom.State is SimRunState.Running)
+            {
+                ApplyShutdownAction(host, dom, dom.PendingReboot ? dom.OnReboot : dom.OnPoweroff, dom.PendingReboot ? "reboot" : "poweroff", at);
+            }
+        }
+    }
+
+    // The checks xl's shutdown/reboot make; null when there is nothing to do (already shut down).
+    private static DomainState? CheckShutdown(HostState host, string domain, bool reboot, string commandLine)
+    {
         DomainState dom = Resolve(host, domain, commandLine);
         RefuseDom0(dom, commandLine, domain, reboot ? "Reboot" : "Shutdown");
         string verb = reboot ? "Rebooting" : "Shutting down";
@@ -421,12 +458,7 @@ internal static class SimEngine
                 domain);
         }
 
-        if (dom.State is SimRunState.Shutdown or SimRunState.Crashed or SimRunState.Dying)
-        {
-            return;
-        }
-
-        ApplyShutdownAction(host, dom, reboot ? dom.OnReboot : dom.OnPoweroff, reboot ? "reboot" : "poweroff", now);
+        return dom.State is SimRunState.Shutdown or SimRunState.Crashed or SimRunState.Dying ? null : dom;
     }
 
     public static void Crash(HostState host, string domain, string commandLine, DateTimeOffset now)
@@ -625,10 +657,12 @@ internal static class SimEngine
         dom.MaxMemoryMB = maxMemoryMB;
     }
 
-    public static void SetVCpus(HostState host, string domain, int count, string commandLine)
+    public static void SetVCpus(HostState host, string domain, int count, bool ignoreHost, string commandLine)
     {
         DomainState dom = Resolve(host, domain, commandLine);
-        if (count > host.CpuCount)
+
+        // xl_vcpu.c vcpuset: only a rise above both the online vCPUs and the host's CPUs is refused, and not with --ignore-host.
+        if (!ignoreHost && count > dom.OnlineVCpus && count > host.CpuCount)
         {
             // 248 ("overcommmitting" is xl's spelling).
             throw new SimXlError(commandLine, 1,
@@ -692,51 +726,24 @@ internal static class SimEngine
         }
     }
 
-    /// <summary>A cpu list (<c>all</c>, <c>0-1,3</c>) as xl prints it back; null when a CPU does not exist (267).</summary>
+    /// <summary>
+    /// A cpu list as xl prints it back (<c>all</c>, <c>0-1,3</c>), read with the config validator's reader
+    /// (<c>^N</c>, <c>all,^N</c>, <c>nodes:...</c>; a simulated host is one NUMA node, node 0); null when xl
+    /// refuses the list or it names no CPU of the host (267).
+    /// </summary>
     private static string? NormalizeAffinity(HostState host, string list)
     {
-        if (list is "all" or "-")
+        if (list is "-")
         {
             return "all";
         }
 
-        var cpus = new SortedSet<int>();
-        foreach (string part in list.Split(',', StringSplitOptions.TrimEntries))
+        if (XenCpuList.Read(list, host.CpuCount, node => node == 0 ? Enumerable.Range(0, host.CpuCount) : [], out SortedSet<int> cpus) is not null || cpus.Count == 0)
         {
-            string[] range = part.Split('-');
-            if (range.Length is < 1 or > 2
-                || !int.TryParse(range[0], NumberStyles.None, s_inv, out int from)
-                || !int.TryParse(range[^1], NumberStyles.None, s_inv, out int to)
-                || from > to || to >= host.CpuCount)
-            {
-                return null;
-            }
-
-            for (int c = from; c <= to; c++)
-            {
-                cpus.Add(c);
-            }
+            return null;
         }
 
-        if (cpus.Count == host.CpuCount)
-        {
-            return "all";
-        }
-
-        var parts = new List<string>();
-        int[] all = cpus.ToArray();
-        for (int i = 0; i < all.Length; i++)
-        {
-            int start = all[i];
-            while (i + 1 < all.Length && all[i + 1] == all[i] + 1)
-            {
-                i++;
-            }
-
-            parts.Add(start == all[i] ? start.ToString(s_inv) : $"{start}-{all[i]}");
-        }
-
-        return string.Join(',', parts);
+        return XenCpuList.Format(cpus, host.CpuCount);
     }
 
     public static void SetScheduler(HostState host, string domain, int? weight, int? cap, string commandLine)

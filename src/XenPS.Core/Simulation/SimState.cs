@@ -57,7 +57,8 @@ internal sealed class HostState
 
     public Dictionary<string, double> LatencySeconds { get; set; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, FaultState> Faults { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Pending faults, oldest first: several for one operation (on different domains, or one after another) all stay.</summary>
+    public List<FaultState> Faults { get; set; } = new();
 
     public List<string> MigrationFailures { get; set; } = new();
 
@@ -85,6 +86,8 @@ internal sealed class HostState
 
 internal sealed class FaultState
 {
+    public string Operation { get; set; } = string.Empty;
+
     public int Count { get; set; }
 
     /// <summary>Only calls for this domain fail (null: any call of the operation).</summary>
@@ -161,6 +164,12 @@ internal sealed class DomainState
     /// <summary>The <see cref="StartedAt"/> the accounting belongs to (a restored or received domain starts again from zero).</summary>
     public DateTimeOffset? CpuEpoch { get; set; }
 
+    /// <summary>When a requested shutdown or reboot takes effect (the guest acknowledged, and is still going down), or null.</summary>
+    public DateTimeOffset? PendingStopAt { get; set; }
+
+    /// <summary>Whether the pending stop is a reboot (else a poweroff).</summary>
+    public bool PendingReboot { get; set; }
+
     public List<DiskState> Disks { get; set; } = new();
 
     public List<NicState> Nics { get; set; } = new();
@@ -213,6 +222,9 @@ internal sealed class FileNode
     public string Content { get; set; } = string.Empty;
 
     public string? Target { get; set; }
+
+    /// <summary>The file's mode in octal as chmod takes it (<c>644</c>, <c>600</c>); null for 644.</summary>
+    public string? Mode { get; set; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using XenPS.Config;
 using XenPS.Toolstack;
 
 namespace XenPS.Simulation;
@@ -58,18 +59,19 @@ public sealed class SimulatedToolstack : IXenToolstack
         bool write,
         Func<FabricState, HostState, DateTimeOffset, T> action,
         CancellationToken cancellationToken,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        bool noLatency = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         (double latency, bool faultPending) = await _fabric.Store.ReadAsync(
             fabric =>
             {
                 HostState host = Host(fabric);
-                return (host.LatencySeconds.GetValueOrDefault(operation), host.Faults.TryGetValue(operation, out FaultState? fault) && fault.Count > 0);
+                return (host.LatencySeconds.GetValueOrDefault(operation), host.Faults.Any(f => f.Operation == operation && f.Count > 0));
             },
             cancellationToken).ConfigureAwait(false);
 
-        if (latency > 0)
+        if (latency > 0 && !noLatency)
         {
             TimeSpan delay = TimeSpan.FromSeconds(latency);
             if (timeout is TimeSpan limit && delay > limit)
@@ -86,8 +88,14 @@ public sealed class SimulatedToolstack : IXenToolstack
         T Body(FabricState fabric)
         {
             HostState host = Host(fabric);
-            TakeFault(host, operation, commandLine, domain);
             DateTimeOffset now = _time.GetUtcNow();
+            foreach (HostState h in fabric.Hosts)
+            {
+                // Guests that were asked to shut down earlier and are done by now.
+                SimEngine.ApplyDue(h, now);
+            }
+
+            TakeFault(host, operation, commandLine, domain);
             T result = action(fabric, host, now);
             if (write)
             {
@@ -136,16 +144,14 @@ public sealed class SimulatedToolstack : IXenToolstack
     }
 
     private static bool HasFault(HostState host, string operation) =>
-        host.Faults.TryGetValue(operation, out FaultState? fault) && fault.Count > 0;
+        host.Faults.Any(f => f.Operation == operation && f.Count > 0);
 
     private static void TakeFault(HostState host, string operation, string commandLine, string? domain)
     {
-        if (!host.Faults.TryGetValue(operation, out FaultState? fault) || fault.Count <= 0)
-        {
-            return;
-        }
-
-        if (fault.Domain is { } only && !string.Equals(only, domain, StringComparison.OrdinalIgnoreCase))
+        // The oldest pending fault of the operation that applies to this call (any domain, or this one).
+        FaultState? fault = host.Faults.FirstOrDefault(f =>
+            f.Operation == operation && f.Count > 0 && (f.Domain is null || string.Equals(f.Domain, domain, StringComparison.OrdinalIgnoreCase)));
+        if (fault is null)
         {
             return;
         }
@@ -153,7 +159,7 @@ public sealed class SimulatedToolstack : IXenToolstack
         fault.Count--;
         if (fault.Count == 0)
         {
-            host.Faults.Remove(operation);
+            host.Faults.Remove(fault);
         }
 
         int exitCode = operation is "Create" or "CreateFromFile" ? 3 : 1;
@@ -163,12 +169,12 @@ public sealed class SimulatedToolstack : IXenToolstack
         };
     }
 
-    private Task RunAsync(string operation, string? domain, string commandLine, Action<HostState, DateTimeOffset> action, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+    private Task RunAsync(string operation, string? domain, string commandLine, Action<HostState, DateTimeOffset> action, CancellationToken cancellationToken, TimeSpan? timeout = null, bool noLatency = false) =>
         RunAsync(operation, domain, commandLine, write: true, (_, host, now) =>
         {
             action(host, now);
             return true;
-        }, cancellationToken, timeout);
+        }, cancellationToken, timeout, noLatency);
 
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or ',' or '@')
@@ -477,15 +483,29 @@ public sealed class SimulatedToolstack : IXenToolstack
 
     /// <inheritdoc />
     public Task ShutdownAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken) =>
-        RunAsync("Shutdown", domain, wait ? Xl("shutdown", "-w", domain) : Xl("shutdown", domain), (host, now) =>
-            SimEngine.Shutdown(host, domain, reboot: false, wait ? Xl("shutdown", "-w", domain) : Xl("shutdown", domain), now),
-            cancellationToken, wait ? timeout : null);
+        StopAsync("Shutdown", "shutdown", reboot: false, domain, wait, timeout, cancellationToken);
 
     /// <inheritdoc />
     public Task RebootAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken) =>
-        RunAsync("Reboot", domain, wait ? Xl("reboot", "-w", domain) : Xl("reboot", domain), (host, now) =>
-            SimEngine.Shutdown(host, domain, reboot: true, wait ? Xl("reboot", "-w", domain) : Xl("reboot", domain), now),
-            cancellationToken, wait ? timeout : null);
+        StopAsync("Reboot", "reboot", reboot: true, domain, wait, timeout, cancellationToken);
+
+    // A latency on Shutdown/Reboot is the guest's time to go down. "xl shutdown -w" delivers the request,
+    // then waits: when the wait is given up first, the guest still goes down when its time is up.
+    private async Task StopAsync(string operation, string verb, bool reboot, string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        string commandLine = wait ? Xl(verb, "-w", domain) : Xl(verb, domain);
+        double latency = await _fabric.Store.ReadAsync(f => Host(f).LatencySeconds.GetValueOrDefault(operation), cancellationToken).ConfigureAwait(false);
+        if (wait && timeout is TimeSpan limit && TimeSpan.FromSeconds(latency) > limit)
+        {
+            DateTimeOffset due = _time.GetUtcNow() + TimeSpan.FromSeconds(latency);
+            await RunAsync(operation, domain, commandLine, (host, _) => SimEngine.RequestShutdown(host, domain, reboot, commandLine, due), cancellationToken, noLatency: true).ConfigureAwait(false);
+            await Task.Delay(limit, _time, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Simulated host {Host}: {Command} did not finish within {Timeout}; the guest goes on shutting down.", HostName, commandLine, limit);
+            throw new XenTimeoutException(operation, limit, HostName, domain);
+        }
+
+        await RunAsync(operation, domain, commandLine, (host, now) => SimEngine.Shutdown(host, domain, reboot, commandLine, now), cancellationToken, wait ? timeout : null).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public Task DestroyAsync(string domain, CancellationToken cancellationToken) =>
@@ -558,10 +578,16 @@ public sealed class SimulatedToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
+    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken) =>
+        SetVCpuCountAsync(domain, count, allowOvercommit: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetVCpuCountAsync(string domain, int count, bool allowOvercommit, CancellationToken cancellationToken)
     {
-        string commandLine = Xl("vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
-        return RunAsync("SetVCpuCount", domain, commandLine, (host, _) => SimEngine.SetVCpus(host, domain, count, commandLine), cancellationToken);
+        string commandLine = allowOvercommit
+            ? Xl("vcpu-set", "--ignore-host", domain, count.ToString(CultureInfo.InvariantCulture))
+            : Xl("vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
+        return RunAsync("SetVCpuCount", domain, commandLine, (host, _) => SimEngine.SetVCpus(host, domain, count, allowOvercommit, commandLine), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -710,7 +736,9 @@ public sealed class SimulatedToolstack : IXenToolstack
     /// <inheritdoc />
     public Task<XenNetworkAdapter> AttachNetworkAdapterAsync(string domain, string vifSpec, CancellationToken cancellationToken)
     {
-        // xl takes the vif keys as separate arguments (fixtures 256-263).
+        // xl takes the vif keys as separate arguments (fixtures 256-263); what xl network-attach would refuse
+        // is refused before the host, as the xl toolstack does.
+        _ = Config.XenVifSpec.Parse(vifSpec).ToNetworkAttachArguments();
         string[] words = vifSpec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         string commandLine = Xl(["network-attach", domain, .. words]);
         return RunAsync("AttachNetworkAdapter", domain, commandLine, write: true, (_, host, _) =>
@@ -1197,20 +1225,53 @@ public sealed class SimulatedToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CreateFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: true, cancellationToken);
+
+    // The same outcomes as XlHostScripts.AtomicWrite on a real host; a simulated transfer is never cut off.
+    private async Task WriteVerifiedAsync(string path, string content, bool exclusive, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
-        string commandLine = "sh -c 'cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"' sh " + Quote(path);
-        return RunAsync("WriteFile", null, commandLine, (host, _) =>
+        string commandLine = "sh -c '<xenps:" + (exclusive ? "create-file" : "write-file") + ">' sh " + Quote(path);
+        try
         {
-            if (!SimFileSystem.TryWrite(host, path, content))
-            {
-                string? normalized = SimFileSystem.Normalize(path);
-                string reason = normalized is not null && SimFileSystem.IsDirectory(host, normalized) ? "Is a directory" : "Directory nonexistent";
-                throw new SimXlError(commandLine, 2, $"sh: 1: cannot create {path}.tmp: {reason}\n", null);
-            }
-        }, cancellationToken);
+            await WriteOnHostAsync(path, content, exclusive, commandLine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XlCommandException ex)
+        {
+            // An injected fault (-FailNext WriteFile): the write stopped before the rename.
+            throw new XenHostWriteException(path, HostName, ex.StandardError, fileUnchanged: true, ex);
+        }
     }
+
+    private Task WriteOnHostAsync(string path, string content, bool exclusive, string commandLine, CancellationToken cancellationToken) =>
+        RunAsync("WriteFile", null, commandLine, (host, _) =>
+        {
+            string reason;
+            switch (SimFileSystem.Write(host, path, content, exclusive, XenConfigSecrets.NewFileMode(content)))
+            {
+                case SimWriteResult.Written:
+                    return;
+                case SimWriteResult.Exists:
+                    throw new XenHostFileExistsException(path, HostName);
+                case SimWriteResult.IsDirectory:
+                    reason = "Is a directory";
+                    break;
+                case SimWriteResult.TooManyLinks:
+                    reason = "Too many levels of symbolic links";
+                    break;
+                default:
+                    reason = "No such file or directory";
+                    break;
+            }
+
+            throw new XenHostWriteException(path, HostName, $"cannot create a temporary file beside {path}: {reason}");
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteFileAsync(string path, CancellationToken cancellationToken)

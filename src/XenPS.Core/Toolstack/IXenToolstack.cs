@@ -95,8 +95,12 @@ public interface IXenToolstack
     /// <summary><c>xl mem-max dom Nm</c>: the maximum.</summary>
     Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken);
 
-    /// <summary><c>xl vcpu-set dom N</c>.</summary>
-    Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken);
+    /// <summary><c>xl vcpu-set dom N</c>: xl refuses more vCPUs than the host has CPUs (<c>VCpuOvercommit</c>).</summary>
+    Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken) =>
+        SetVCpuCountAsync(domain, count, allowOvercommit: false, cancellationToken);
+
+    /// <summary><c>xl vcpu-set [--ignore-host] dom N</c>: with <paramref name="allowOvercommit"/>, more vCPUs than the host has CPUs are allowed.</summary>
+    Task SetVCpuCountAsync(string domain, int count, bool allowOvercommit, CancellationToken cancellationToken);
 
     /// <summary><c>xl vcpu-list [dom]</c>.</summary>
     Task<IReadOnlyList<XenVCpu>> GetVCpusAsync(string? domain, CancellationToken cancellationToken);
@@ -186,8 +190,22 @@ public interface IXenToolstack
     /// <summary>Reads a text file on the host (UTF-8).</summary>
     Task<string> ReadFileAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>Writes a text file on the host atomically: a temporary file beside the target, then rename. The folder must exist.</summary>
+    /// <summary>
+    /// Writes a text file on the host atomically and verified: a temporary file beside the target whose size and
+    /// SHA-256 are checked on the host against what was sent, then a rename. A symbolic link is written through
+    /// (its target changes); a replaced file keeps its mode and owner; a new file is mode 0644, or 0600 when the
+    /// text holds a password (<see cref="Config.XenConfigSecrets"/>). The folder must exist.
+    /// </summary>
+    /// <exception cref="XenHostWriteException">The write failed or could not be verified (<c>HostWriteFailed</c>).</exception>
     Task WriteFileAsync(string path, string content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates a text file on the host, verified as <see cref="WriteFileAsync"/> writes, only if nothing is at
+    /// <paramref name="path"/> at the moment it is created (an atomic no-clobber step on the host, not a check before).
+    /// </summary>
+    /// <exception cref="XenHostFileExistsException">Something (a file, a link, a folder) is at the path; nothing was written.</exception>
+    /// <exception cref="XenHostWriteException">The write failed or could not be verified (<c>HostWriteFailed</c>).</exception>
+    Task CreateFileAsync(string path, string content, CancellationToken cancellationToken);
 
     /// <summary>Deletes a file (or a symbolic link) on the host; no error when it does not exist.</summary>
     Task DeleteFileAsync(string path, CancellationToken cancellationToken);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,7 +15,8 @@ namespace XenPS.Transport;
 /// ssh runs non-interactively (<c>BatchMode=yes</c>) with a <c>ConnectTimeout</c>. Host-key checking is
 /// left to the user's OpenSSH configuration; XenPS never turns it off (<see cref="SshTransportOptions.ExtraOptions"/> can).
 /// Commands share one connection (<c>ControlMaster=auto</c>, <c>ControlPersist</c>) through a control socket
-/// in a private per-user folder; <see cref="DisposeAsync"/> closes it (<c>ssh -O exit</c>).
+/// in a private per-user folder, named for the options that decide trust (<see cref="ControlSocketName"/>), so a
+/// connection with other options never rides it; <see cref="DisposeAsync"/> closes it (<c>ssh -O exit</c>).
 /// </para>
 /// <para>
 /// ssh hands the remote command to the remote user's login shell as one string, so every word of it,
@@ -357,12 +360,87 @@ public sealed class SshTransport : IXenTransport
                         _logger.LogInformation("{Host}: ssh control sockets go to '{Directory}' because {Reason}", HostName, directory, reason);
                     }
 
-                    // %C: a hash of local host, remote host, port and user; short and unique per destination.
-                    _controlPath = directory + "/%C";
+                    _controlPath = directory + "/" + ControlSocketName(_options);
                 }
             }
 
             return _controlPath;
+        }
+    }
+
+    /// <summary>
+    /// The control socket's name: a hash of everything that decides whom ssh trusts and as whom it logs in (user,
+    /// host, port, the identity file and its version, every option given, the known_hosts files in effect and their
+    /// content, the agent). A client that finds a master on its socket runs over it without authenticating or
+    /// checking a host key, so a connect with other options must never find one made with different ones (ssh's
+    /// own <c>%C</c> hashes only local host, host, port and user). 40 hex characters, as <c>%C</c>.
+    /// </summary>
+    internal static string ControlSocketName(SshTransportOptions options)
+    {
+        var key = new StringBuilder("xenps-ssh-control-v1");
+        void Add(string label, string? value) => key.Append('\0').Append(label).Append('=').Append(value ?? "<none>");
+
+        Add("program", options.SshProgram);
+        Add("user", options.User);
+        Add("host", options.Host);
+        Add("port", options.Port?.ToString(CultureInfo.InvariantCulture));
+        Add("identity", options.IdentityFile is null ? null : FileVersion(options.IdentityFile));
+        foreach (string option in options.ExtraOptions)
+        {
+            Add("option", option);
+        }
+
+        foreach (string knownHosts in KnownHostsFiles(options.ExtraOptions))
+        {
+            Add("known_hosts", knownHosts + "#" + ContentHash(knownHosts));
+        }
+
+        Add("agent", Environment.GetEnvironmentVariable("SSH_AUTH_SOCK"));
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString()));
+        return Convert.ToHexString(hash).ToLowerInvariant()[..40];
+    }
+
+    // The known_hosts files ssh reads: UserKnownHostsFile and GlobalKnownHostsFile when given, else the defaults.
+    private static IEnumerable<string> KnownHostsFiles(IReadOnlyList<string> extraOptions)
+    {
+        string? Option(string name) => extraOptions
+            .Select(o => o.Split('=', 2))
+            .Where(kv => kv.Length == 2 && kv[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            .Select(kv => kv[1].Trim())
+            .FirstOrDefault();
+
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string user = Option("UserKnownHostsFile") ?? $"{home}/.ssh/known_hosts {home}/.ssh/known_hosts2";
+        string global = Option("GlobalKnownHostsFile") ?? "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2";
+        return (user + " " + global).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => f.StartsWith("~/", StringComparison.Ordinal) ? home + f[1..] : f);
+    }
+
+    private static string ContentHash(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))) : "absent";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
+    }
+
+    // The key file by path and version (size, change time), not by content: a private key is not read here.
+    private static string FileVersion(string path)
+    {
+        try
+        {
+            var info = new FileInfo(Path.GetFullPath(path));
+            return info.Exists
+                ? $"{info.FullName}#{info.Length}#{info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)}"
+                : info.FullName + "#absent";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return path;
         }
     }
 

@@ -7,7 +7,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Attaches this terminal to a running Xen domain's console (xl console; over SSH with a terminal for remote hosts) until you press Ctrl+].</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Enter, "XenConsole", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Enter, "XenConsole", DefaultParameterSetName = ByInputObject)]
 [OutputType(typeof(void))]
 public sealed class EnterXenConsoleCommand : XenDomainCmdlet
 {

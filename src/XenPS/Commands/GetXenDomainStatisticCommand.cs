@@ -7,7 +7,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Gets live statistics of Xen domains from xentop: CPU %, memory, network and block I/O, one object per domain per sample, streamed as samples arrive.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "XenDomainStatistic", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "XenDomainStatistic", DefaultParameterSetName = ByInputObject)]
 [OutputType(typeof(XenDomainStatistic))]
 public sealed class GetXenDomainStatisticCommand : XenDomainCmdlet
 {

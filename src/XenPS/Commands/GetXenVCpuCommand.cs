@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Gets the virtual CPUs of Xen domains (xl vcpu-list): where each runs, its state, CPU time and affinity.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "XenVCpu", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "XenVCpu", DefaultParameterSetName = ByInputObject)]
 [OutputType(typeof(XenVCpu))]
 public sealed class GetXenVCpuCommand : XenDomainCmdlet
 {

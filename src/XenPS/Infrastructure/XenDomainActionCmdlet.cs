@@ -114,6 +114,24 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
         base.EndProcessing();
     }
 
+    /// <inheritdoc />
+    protected override void StopProcessing()
+    {
+        base.StopProcessing();
+        _bulk?.Cancel();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _bulk?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
     private void Drain(bool wait)
     {
         if (_bulk is null)

@@ -97,8 +97,10 @@ public sealed class ConfigOperationsTests
         string written = await h.Toolstack.ReadFileAsync("/etc/xen/web1.cfg", _ct);
         Assert.Contains("memory = 256", written);
 
-        var ex = await Assert.ThrowsAsync<XenOperationException>(() => _ops.NewAsync(h, DomainConfigOperations.BuildConfig(Spec()), false, false, false, _ct));
-        Assert.Equal("ConfigExists", ex.ErrorId);
+        var ex = await Assert.ThrowsAsync<XenDomainExistsException>(() => _ops.NewAsync(h, DomainConfigOperations.BuildConfig(Spec()), false, false, false, _ct));
+        Assert.Equal("DomainExists", ex.ErrorId);
+        Assert.Equal("web1", ex.Domain);
+        Assert.Contains("/etc/xen/web1.cfg", ex.Message);
         Assert.Equal(written, await h.Toolstack.ReadFileAsync("/etc/xen/web1.cfg", _ct));
 
         var bigger = DomainConfigOperations.BuildConfig(new NewDomainSpec { Name = "web1", MemoryMB = 300, Kernel = "/boot/vmlinuz", Type = XenDomainType.Pvh });

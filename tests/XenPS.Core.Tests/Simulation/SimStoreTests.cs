@@ -59,7 +59,7 @@ public sealed class SimStoreTests
         host.Domains.RemoveAt(0);
         host.Files["/etc/xen/db1.cfg"].Content = "changed";
         host.XenStore.Clear();
-        host.Faults["Destroy"].Count = 0;
+        host.Faults[0].Count = 0;
         host.LatencySeconds.Clear();
         host.MigrationFailures.Clear();
         copy.Hosts.RemoveAt(1);

@@ -74,7 +74,7 @@ public sealed class XlListRowReadingTests
         Match m = pattern.Match(line.TrimEnd());
         if (!m.Success)
         {
-            Assert.Throws<FormatException>(() => XlListParser.Parse(header + line + "\n"));
+            Assert.ThrowsAny<FormatException>(() => XlListParser.Parse(header + line + "\n"));
             return;
         }
 
@@ -130,7 +130,7 @@ public sealed class XlListRowReadingTests
         Match m = s_uptimeRow.Match(line.TrimEnd());
         if (!m.Success)
         {
-            Assert.Throws<FormatException>(() => XlUptimeParser.Parse(Header + line + "\n"));
+            Assert.ThrowsAny<FormatException>(() => XlUptimeParser.Parse(Header + line + "\n"));
             return;
         }
 

@@ -98,7 +98,8 @@ public sealed class XlListParserTests
     public void Header_only_listing_is_empty_and_garbage_is_refused()
     {
         Assert.Empty(XlListParser.Parse("Name                                        ID   Mem VCPUs\tState\tTime(s)\n"));
-        Assert.Throws<FormatException>(() => XlListParser.Parse("Name  ID   Mem VCPUs\tState\tTime(s)\nthis is not a row\n"));
+        var ex = Assert.Throws<XlOutputFormatException>(() => XlListParser.Parse("Name  ID   Mem VCPUs\tState\tTime(s)\nthis is not a row\n"));
+        Assert.Equal(("xl list", "this is not a row"), (ex.Command, ex.Line));
     }
 }
 

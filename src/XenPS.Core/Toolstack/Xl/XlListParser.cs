@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace XenPS.Toolstack.Xl;
 
@@ -92,27 +93,26 @@ internal static class XlStateFlags
 }
 
 /// <summary>Parses <c>xl list</c> and <c>xl list -v</c> (tools/xl/xl_info.c, list_domains).</summary>
-/// <remarks>
-/// Rows are <c>"%-40s %5d %5lu %5d     %c%c%c%c%c%c  %8.1f"</c> (+ <c>" uuid %8x|%8s %16s"</c> with -v). Names are
-/// free text, so a row is read from the right: its fields are separated by whitespace and hold none, so the
-/// whitespace-separated words from the end are the fields and the rest is the name. This is what the pattern
-/// <c>^(?&lt;name&gt;.*\S)\s+(?&lt;id&gt;\d+)\s+(?&lt;mem&gt;\d+)\s+(?&lt;vcpus&gt;\d+)\s+(?&lt;state&gt;[-rbpscdwS?]{6})\s+(?&lt;time&gt;\d+(\.\d+)?)$</c>
-/// (+ uuid, reason <c>-|hex</c>, label <c>\S+</c>) matches, read in one pass over the text without a regex, line
-/// copies or a whole-text copy: the listing's cost stays at the floor of reading its bytes.
-/// </remarks>
 internal static class XlListParser
 {
+    // Rows are "%-40s %5d %5lu %5d     %c%c%c%c%c%c  %8.1f" (+ " uuid %8x|%8s %16s" with -v).
+    // Names are free text, so a row is read from the right.
+    private static readonly Regex s_row = new(
+        @"^(?<name>.*\S)\s+(?<id>\d+)\s+(?<mem>\d+)\s+(?<vcpus>\d+)\s+(?<state>[-rbpscdwS?]{6})\s+(?<time>\d+(?:\.\d+)?)$",
+        RegexOptions.CultureInvariant);
+
+    private static readonly Regex s_verboseRow = new(
+        @"^(?<name>.*\S)\s+(?<id>\d+)\s+(?<mem>\d+)\s+(?<vcpus>\d+)\s+(?<state>[-rbpscdwS?]{6})\s+(?<time>\d+(?:\.\d+)?)\s+(?<uuid>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\s+(?<reason>-|[0-9a-fA-F]+)\s+(?<label>\S+)$",
+        RegexOptions.CultureInvariant);
+
     public static IReadOnlyList<XlListRow> Parse(string output)
     {
         var rows = new List<XlListRow>();
         bool verbose = false;
         bool sawHeader = false;
-        ReadOnlySpan<char> rest = output;
-        while (!rest.IsEmpty)
+        foreach (string raw in SplitLines(output))
         {
-            int end = rest.IndexOf('\n');
-            ReadOnlySpan<char> line = (end < 0 ? rest : rest[..end]).TrimEnd();
-            rest = end < 0 ? ReadOnlySpan<char>.Empty : rest[(end + 1)..];
+            string line = raw.TrimEnd();
             if (line.Length == 0)
             {
                 continue;
@@ -125,140 +125,38 @@ internal static class XlListParser
                 continue;
             }
 
-            rows.Add(ParseRow(line, verbose) ?? throw new FormatException($"Unexpected line in 'xl list{(verbose ? " -v" : string.Empty)}' output: '{line}'."));
+            string command = verbose ? "xl list -v" : "xl list";
+            Match m = (verbose ? s_verboseRow : s_row).Match(line);
+            if (!m.Success)
+            {
+                throw new XlOutputFormatException(command, line, "not a domain row");
+            }
+
+            Guid? uuid = null;
+            int? reason = null;
+            string? label = null;
+            if (verbose)
+            {
+                uuid = Guid.Parse(m.Groups["uuid"].Value);
+                string r = m.Groups["reason"].Value;
+                reason = r == "-" ? null : XlOutputNumbers.Int(r, command, line, "shutdown reason", NumberStyles.HexNumber);
+                label = m.Groups["label"].Value == "-" ? null : m.Groups["label"].Value;
+            }
+
+            rows.Add(new XlListRow(
+                m.Groups["name"].Value,
+                XlOutputNumbers.Int(m.Groups["id"].Value, command, line, "domain id"),
+                XlOutputNumbers.Long(m.Groups["mem"].Value, command, line, "memory"),
+                XlOutputNumbers.Int(m.Groups["vcpus"].Value, command, line, "vCPU count"),
+                m.Groups["state"].Value,
+                XlOutputNumbers.Seconds(m.Groups["time"].Value, command, line, "CPU time"),
+                uuid,
+                reason,
+                label));
         }
 
         return rows;
     }
-
-    private static XlListRow? ParseRow(ReadOnlySpan<char> line, bool verbose)
-    {
-        Guid? uuid = null;
-        int? reason = null;
-        string? label = null;
-        if (verbose)
-        {
-            if (!TakeLast(ref line, out ReadOnlySpan<char> labelWord)
-                || !TakeLast(ref line, out ReadOnlySpan<char> reasonWord)
-                || !TakeLast(ref line, out ReadOnlySpan<char> uuidWord)
-                || !Guid.TryParseExact(uuidWord, "D", out Guid parsedUuid))
-            {
-                return null;
-            }
-
-            if (reasonWord is not "-")
-            {
-                if (!IsHex(reasonWord) || !int.TryParse(reasonWord, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code))
-                {
-                    return null;
-                }
-
-                reason = code;
-            }
-
-            uuid = parsedUuid;
-            label = labelWord is "-" ? null : labelWord.ToString();
-        }
-
-        if (!TakeLast(ref line, out ReadOnlySpan<char> timeWord)
-            || !TakeLast(ref line, out ReadOnlySpan<char> stateWord)
-            || !TakeLast(ref line, out ReadOnlySpan<char> vcpusWord)
-            || !TakeLast(ref line, out ReadOnlySpan<char> memWord)
-            || !TakeLast(ref line, out ReadOnlySpan<char> idWord)
-            || !IsSeconds(timeWord)
-            || !IsStateFlags(stateWord)
-            || !IsDigits(vcpusWord) || !IsDigits(memWord) || !IsDigits(idWord))
-        {
-            return null;
-        }
-
-        // What is left is the name (ending in a non-space, as the name group requires).
-        if (line.IsEmpty)
-        {
-            return null;
-        }
-
-        return new XlListRow(
-            line.ToString(),
-            int.Parse(idWord, NumberStyles.None, CultureInfo.InvariantCulture),
-            long.Parse(memWord, NumberStyles.None, CultureInfo.InvariantCulture),
-            int.Parse(vcpusWord, NumberStyles.None, CultureInfo.InvariantCulture),
-            StateText(stateWord),
-            TimeSpan.FromSeconds(double.Parse(timeWord, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)),
-            uuid,
-            reason,
-            label);
-    }
-
-    // Takes the last whitespace-separated word off the (right-trimmed) line, with the whitespace before it.
-    // False when no whitespace precedes the word: a field always has the name (at least) before it.
-    internal static bool TakeLast(ref ReadOnlySpan<char> line, out ReadOnlySpan<char> word)
-    {
-        int space = line.Length - 1;
-        while (space >= 0 && !char.IsWhiteSpace(line[space]))
-        {
-            space--;
-        }
-
-        if (space < 0)
-        {
-            word = default;
-            return false;
-        }
-
-        word = line[(space + 1)..];
-        line = line[..space].TrimEnd();
-        return word.Length > 0;
-    }
-
-    internal static bool IsDigits(ReadOnlySpan<char> word) => !word.IsEmpty && !word.ContainsAnyExceptInRange('0', '9');
-
-    private static bool IsHex(ReadOnlySpan<char> word)
-    {
-        foreach (char c in word)
-        {
-            if (!char.IsAsciiHexDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return !word.IsEmpty;
-    }
-
-    private static bool IsSeconds(ReadOnlySpan<char> word)
-    {
-        int dot = word.IndexOf('.');
-        return dot < 0 ? IsDigits(word) : IsDigits(word[..dot]) && IsDigits(word[(dot + 1)..]);
-    }
-
-    private static bool IsStateFlags(ReadOnlySpan<char> word)
-    {
-        if (word.Length != 6)
-        {
-            return false;
-        }
-
-        foreach (char c in word)
-        {
-            if (c is not ('-' or 'r' or 'b' or 'p' or 's' or 'c' or 'd' or 'w' or 'S' or '?'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    // The states a listing is full of, without a string each.
-    private static string StateText(ReadOnlySpan<char> flags) => flags switch
-    {
-        "-b----" => "-b----",
-        "r-----" => "r-----",
-        "--p---" => "--p---",
-        "------" => "------",
-        _ => flags.ToString(),
-    };
 
     internal static IEnumerable<string> SplitLines(string text) => text.Replace("\r\n", "\n").Split('\n');
 }

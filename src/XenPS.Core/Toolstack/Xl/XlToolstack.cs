@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using XenPS.Config;
 using XenPS.Toolstack.Xl;
 using XenPS.Transport;
 
@@ -18,6 +21,8 @@ namespace XenPS.Toolstack;
 /// </remarks>
 public sealed class XlToolstack : IXenToolstack
 {
+    private static readonly Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
     private readonly IXenTransport _transport;
     private readonly XlToolstackOptions _options;
     private readonly ILogger<XlToolstack> _log;
@@ -53,7 +58,7 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenHostInfo> GetHostInfoAsync(CancellationToken cancellationToken)
     {
         CommandResult r = await XlAsync(null, cancellationToken, "info").ConfigureAwait(false);
-        XenHostInfo info = XlInfoParser.Parse(r.StandardOutput);
+        XenHostInfo info = Parse("xl info", () => XlInfoParser.Parse(r.StandardOutput));
         info.HostName = HostName;
         info.XenHost = Connection;
         if (info.Scheduler.Length > 0)
@@ -88,7 +93,7 @@ public sealed class XlToolstack : IXenToolstack
         ThrowIfFailed(longTask.Result, Display("xl", ["list", "-l"]));
         ThrowIfFailed(inventoryTask.Result, ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]));
 
-        IReadOnlyList<XlListRow> rows = XlListParser.Parse(listTask.Result.StandardOutput);
+        IReadOnlyList<XlListRow> rows = Parse("xl list -v", () => XlListParser.Parse(listTask.Result.StandardOutput));
         var details = ParseDetails(longTask.Result.StandardOutput);
 
         // Real xl skips, without a word, a domain whose configuration it cannot read at that moment
@@ -114,7 +119,7 @@ public sealed class XlToolstack : IXenToolstack
             uptimes.TryAdd(u.DomainId, u.Uptime);
         }
 
-        var (configs, auto) = XlHostScripts.ParseInventory(inventoryTask.Result.StandardOutput);
+        var (configs, auto) = Parse(ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]), () => XlHostScripts.ParseInventory(inventoryTask.Result.StandardOutput));
 
         List<KnownConfig> known = ReadConfigs(configs, auto);
         var byName = new Dictionary<string, KnownConfig>(StringComparer.Ordinal);
@@ -243,7 +248,7 @@ public sealed class XlToolstack : IXenToolstack
         ArgumentNullException.ThrowIfNull(configText);
         string name = NameOf(XlConfigFacts.Read(configText, null));
         string temp = TempConfigPath();
-        await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
+        await CreateFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateCoreAsync(temp, name, paused, textGiven: true, cancellationToken).ConfigureAwait(false);
@@ -281,7 +286,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentNullException.ThrowIfNull(configText);
         string temp = TempConfigPath();
-        await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
+        await CreateFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
         try
         {
             CommandResult r = await RunXlAsync(null, ["-N", "create", "--", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
@@ -325,7 +330,7 @@ public sealed class XlToolstack : IXenToolstack
 
         // xl exits 0 even when libxl failed (fixture 275): the domain's state decides what happened.
         CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", "--", domain).ConfigureAwait(false);
-        XlListRow? row = XlListParser.Parse(list.StandardOutput).FirstOrDefault();
+        XlListRow? row = Parse("xl list -v " + domain, () => XlListParser.Parse(list.StandardOutput)).FirstOrDefault();
         if (row is not null && row.State == XenDomainState.Paused)
         {
             _log.LogInformation("{Host}: 'xl unpause {Domain}' exited 0 but reported an error and the domain is still paused.", HostName, domain);
@@ -364,7 +369,7 @@ public sealed class XlToolstack : IXenToolstack
         // xl restore prints no domid: the restored domain is the one whose id was not there before
         // (Xen hands out increasing domids).
         CommandResult before = await XlAsync(null, cancellationToken, "list").ConfigureAwait(false);
-        var knownIds = XlListParser.Parse(before.StandardOutput).Select(r => r.Id).ToHashSet();
+        var knownIds = Parse("xl list", () => XlListParser.Parse(before.StandardOutput)).Select(r => r.Id).ToHashSet();
 
         var args = new List<string> { "restore" };
         if (paused)
@@ -414,10 +419,18 @@ public sealed class XlToolstack : IXenToolstack
         XlAsync(domain, cancellationToken, "mem-max", "--", domain, Mib(maxMemoryMB));
 
     /// <inheritdoc />
-    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
+    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken) =>
+        SetVCpuCountAsync(domain, count, allowOvercommit: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetVCpuCountAsync(string domain, int count, bool allowOvercommit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return XlAsync(domain, cancellationToken, "vcpu-set", "--", domain, count.ToString(CultureInfo.InvariantCulture));
+
+        // xl_vcpu.c main_vcpuset: "-i" / "--ignore-host" skips the host-CPU check ("You are overcommmitting!").
+        return allowOvercommit
+            ? XlAsync(domain, cancellationToken, "vcpu-set", "--ignore-host", "--", domain, count.ToString(CultureInfo.InvariantCulture))
+            : XlAsync(domain, cancellationToken, "vcpu-set", "--", domain, count.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
@@ -426,7 +439,7 @@ public sealed class XlToolstack : IXenToolstack
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "vcpu-list").ConfigureAwait(false)
             : await XlAsync(domain, cancellationToken, "vcpu-list", "--", domain).ConfigureAwait(false);
-        var list = XlVCpuListParser.Parse(r.StandardOutput);
+        var list = Parse(domain is null ? "xl vcpu-list" : "xl vcpu-list " + domain, () => XlVCpuListParser.Parse(r.StandardOutput));
         foreach (XenVCpu v in list)
         {
             v.HostName = HostName;
@@ -454,7 +467,7 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenSchedulerParameters> GetSchedulerParametersAsync(string domain, CancellationToken cancellationToken)
     {
         (CommandResult r, string scheduler) = await SchedAsync(domain, null, null, cancellationToken).ConfigureAwait(false);
-        XenSchedulerParameters p = XlSchedParser.Parse(r.StandardOutput, scheduler).FirstOrDefault()
+        XenSchedulerParameters p = Parse($"xl sched-{scheduler} -d {domain}", () => XlSchedParser.Parse(r.StandardOutput, scheduler)).FirstOrDefault()
             ?? throw new XenDomainNotFoundException(domain, HostName);
         p.HostName = HostName;
         p.XenHost = Connection;
@@ -478,7 +491,15 @@ public sealed class XlToolstack : IXenToolstack
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false)
             : await XlAsync(domain, cancellationToken, "uptime", "--", domain).ConfigureAwait(false);
-        return XlUptimeParser.Parse(r.StandardOutput);
+        var rejected = new List<XlOutputFormatException>();
+        IReadOnlyList<XenDomainUptime> rows = XlUptimeParser.Parse(r.StandardOutput, rejected);
+        if (domain is not null && rows.Count == 0 && rejected.Count > 0)
+        {
+            throw new XenOutputNotUnderstoodException("xl uptime " + domain, HostName, rejected[0].Line, rejected[0].Reason) { Domain = domain };
+        }
+
+        WarnUptimeLines(rejected);
+        return rows;
     }
 
     // ---------------------------------------------------------------- devices
@@ -493,7 +514,7 @@ public sealed class XlToolstack : IXenToolstack
         string name = details?.Name is { Length: > 0 } n ? n : domain;
 
         var disks = new List<XenDisk>();
-        foreach (XlBlockRow row in XlDeviceListParser.ParseBlockList(listTask.Result.StandardOutput))
+        foreach (XlBlockRow row in Parse("xl block-list " + domain, () => XlDeviceListParser.ParseBlockList(listTask.Result.StandardOutput)))
         {
             XlConfigDisk? cfg = details?.Disks.FirstOrDefault(c => c.Vdev is not null && XlVdev.ToNumber(c.Vdev) == row.DeviceNumber);
             disks.Add(new XenDisk(name, row.Vdev)
@@ -519,7 +540,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(diskSpec);
         CommandResult before = await XlAsync(domain, cancellationToken, "block-list", "--", domain).ConfigureAwait(false);
-        var had = XlDeviceListParser.ParseBlockList(before.StandardOutput).Select(b => b.DeviceNumber).ToHashSet();
+        var had = Parse("xl block-list " + domain, () => XlDeviceListParser.ParseBlockList(before.StandardOutput)).Select(b => b.DeviceNumber).ToHashSet();
 
         // xl block-attach takes the disk spec as ONE comma-separated argument.
         await XlAsync(domain, cancellationToken, "block-attach", "--", domain, diskSpec).ConfigureAwait(false);
@@ -546,7 +567,7 @@ public sealed class XlToolstack : IXenToolstack
         string name = details?.Name is { Length: > 0 } n ? n : domain;
 
         var nics = new List<XenNetworkAdapter>();
-        foreach (XlNetworkRow row in XlDeviceListParser.ParseNetworkList(listTask.Result.StandardOutput))
+        foreach (XlNetworkRow row in Parse("xl network-list " + domain, () => XlDeviceListParser.ParseNetworkList(listTask.Result.StandardOutput)))
         {
             XlConfigNic? cfg = details?.Nics.FirstOrDefault(c => c.DevId == row.Index);
             nics.Add(new XenNetworkAdapter(name, row.Index)
@@ -577,7 +598,7 @@ public sealed class XlToolstack : IXenToolstack
         args.AddRange(XlConfigFacts.NetworkAttachArguments(vifSpec));
 
         CommandResult before = await XlAsync(domain, cancellationToken, "network-list", "--", domain).ConfigureAwait(false);
-        var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
+        var had = Parse("xl network-list " + domain, () => XlDeviceListParser.ParseNetworkList(before.StandardOutput)).Select(n => n.Index).ToHashSet();
         await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<XenNetworkAdapter> after = await GetNetworkAdaptersAsync(domain, cancellationToken).ConfigureAwait(false);
@@ -811,11 +832,50 @@ public sealed class XlToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CreateFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: true, cancellationToken);
+
+    private async Task WriteVerifiedAsync(string path, string content, bool exclusive, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
-        return ShAsync("write-file", XlHostScripts.AtomicWrite, [path], content, null, cancellationToken);
+
+        // The transports send stdin as UTF-8 without a BOM: the host checks what arrived against these.
+        byte[] bytes = Utf8NoBom.GetBytes(content);
+        string size = bytes.Length.ToString(CultureInfo.InvariantCulture);
+        string sha256 = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+        string scriptName = exclusive ? "create-file" : "write-file";
+        string[] args = [path, size, sha256, exclusive ? "create" : "replace", XenConfigSecrets.NewFileMode(content)];
+        CommandResult r = await ShAsync(scriptName, XlHostScripts.AtomicWrite, args, content, null, cancellationToken, throwOnError: false).ConfigureAwait(false);
+        if (r.ExitCode == 0)
+        {
+            return;
+        }
+
+        string words = r.StandardError.Trim();
+        if (r.ExitCode == XlHostScripts.WriteExists && words.Contains(XlHostScripts.WriteMarker, StringComparison.Ordinal))
+        {
+            _log.LogInformation("{Host}: {Path} already exists; not created.", HostName, path);
+            throw new XenHostFileExistsException(path, HostName);
+        }
+
+        if (r.ExitCode == XlHostScripts.WriteFailed && words.Contains(XlHostScripts.WriteMarker, StringComparison.Ordinal))
+        {
+            _log.LogInformation("{Host}: writing {Path} failed, file unchanged: {Reason}", HostName, path, words);
+            throw new XenHostWriteException(path, HostName, words.Replace(XlHostScripts.WriteMarker, string.Empty, StringComparison.Ordinal));
+        }
+
+        // The script did not report: it was stopped (the connection or the shell died) before or after the rename.
+        _log.LogInformation("{Host}: writing {Path} ended with exit code {ExitCode} and no verdict from the host: {Stderr}", HostName, path, r.ExitCode, words);
+        throw new XenHostWriteException(
+            path,
+            HostName,
+            $"the host did not confirm the write ({ShDisplay(scriptName, [path])} exited {r.ExitCode}{(words.Length > 0 ? ": " + words : string.Empty)})",
+            fileUnchanged: false);
     }
 
     /// <inheritdoc />
@@ -830,7 +890,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         CommandResult r = await ShAsync("list-folder", XlHostScripts.ListDirectory, [path], null, null, cancellationToken).ConfigureAwait(false);
-        return XlHostScripts.ParseDirectory(r.StandardOutput);
+        return Parse(ShDisplay("list-folder", [path]), () => XlHostScripts.ParseDirectory(r.StandardOutput));
     }
 
     /// <inheritdoc />
@@ -931,7 +991,7 @@ public sealed class XlToolstack : IXenToolstack
     // By domid, the first of a domid kept; without the config text, which a listing does not show.
     private Dictionary<int, XlDomainDetails> ParseDetails(string output)
     {
-        IReadOnlyList<XlDomainDetails> all = XlLongListParser.Parse(output, HostName, withConfigJson: false);
+        IReadOnlyList<XlDomainDetails> all = Parse("xl list -l", () => XlLongListParser.Parse(output, HostName, withConfigJson: false));
         var byId = new Dictionary<int, XlDomainDetails>(all.Count);
         foreach (XlDomainDetails d in all)
         {
@@ -975,7 +1035,12 @@ public sealed class XlToolstack : IXenToolstack
         try
         {
             CommandResult r = await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false);
-            return XlUptimeParser.Parse(r.StandardOutput);
+
+            // A line not understood costs its domain the uptime, not the listing.
+            var rejected = new List<XlOutputFormatException>();
+            IReadOnlyList<XenDomainUptime> rows = XlUptimeParser.Parse(r.StandardOutput, rejected);
+            WarnUptimeLines(rejected);
+            return rows;
         }
         catch (XlCommandException ex)
         {
@@ -983,17 +1048,34 @@ public sealed class XlToolstack : IXenToolstack
             _log.LogInformation("{Host}: 'xl uptime' failed, listing without uptimes: {Message}", HostName, ex.Message);
             return null;
         }
-        catch (FormatException ex)
+    }
+
+    private void WarnUptimeLines(IEnumerable<XlOutputFormatException> rejected)
+    {
+        foreach (XlOutputFormatException bad in rejected)
         {
-            _log.LogInformation("{Host}: 'xl uptime' output not understood, listing without uptimes: {Message}", HostName, ex.Message);
-            return null;
+            _log.LogWarning("{Host}: 'xl uptime' printed a line XenPS does not understand ({Reason}), so that domain has no uptime: '{Line}'", HostName, bad.Reason, bad.Line);
+        }
+    }
+
+    /// <summary>Runs a parser of <paramref name="command"/>'s output: what it cannot understand becomes XlOutputNotUnderstood with this host.</summary>
+    private T Parse<T>(string command, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (XlOutputFormatException ex)
+        {
+            _log.LogInformation("{Host}: '{Command}' printed output XenPS does not understand ({Reason}): '{Line}'", HostName, command, ex.Reason, ex.Line);
+            throw new XenOutputNotUnderstoodException(command, HostName, ex.Line, ex.Reason);
         }
     }
 
     private async Task<XlDomainDetails?> GetDetailsAsync(string domain, CancellationToken cancellationToken)
     {
         CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", "--", domain).ConfigureAwait(false);
-        return XlLongListParser.Parse(r.StandardOutput, HostName).FirstOrDefault();
+        return Parse("xl list -l " + domain, () => XlLongListParser.Parse(r.StandardOutput, HostName)).FirstOrDefault();
     }
 
     private async Task CreateCoreAsync(string file, string name, bool paused, bool textGiven, CancellationToken cancellationToken)
@@ -1083,7 +1165,7 @@ public sealed class XlToolstack : IXenToolstack
         while (true)
         {
             CommandResult list = await RunXlAsync(null, ["list", "-v", "--", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
-            XlListRow? row = list.ExitCode == 0 ? XlListParser.Parse(list.StandardOutput).FirstOrDefault() : null;
+            XlListRow? row = list.ExitCode == 0 ? Parse("xl list -v " + id, () => XlListParser.Parse(list.StandardOutput)).FirstOrDefault() : null;
             if (row is null || row.State is not (XenDomainState.Shutdown or XenDomainState.Dying))
             {
                 return;

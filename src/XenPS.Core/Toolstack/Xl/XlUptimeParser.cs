@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace XenPS.Toolstack.Xl;
 
@@ -6,71 +7,59 @@ namespace XenPS.Toolstack.Xl;
 /// Parses <c>xl uptime</c> (tools/xl/xl_info.c, uptime_to_string): rows <c>"%-33s %4d %s"</c> where the
 /// uptime is <c>"%2d:%02d:%02d"</c>, <c>"1 day, %2d:%02d:%02d"</c> or <c>"N days, %2d:%02d:%02d"</c>.
 /// </summary>
-/// <remarks>
-/// Part of every listing, so a row is read from the right without a regex, as <see cref="XlListParser"/> reads
-/// its rows; it reads what <c>^(?&lt;name&gt;.*\S)\s+(?&lt;id&gt;\d+)\s+(?:(?&lt;days&gt;\d+) days?,\s+)?(?&lt;h&gt;\d+):(?&lt;m&gt;\d{2}):(?&lt;s&gt;\d{2})$</c> reads.
-/// </remarks>
 internal static class XlUptimeParser
 {
-    public static IReadOnlyList<XenDomainUptime> Parse(string output)
+    private static readonly Regex s_row = new(
+        @"^(?<name>.*\S)\s+(?<id>\d+)\s+(?:(?<days>\d+) days?,\s+)?(?<h>\d+):(?<m>\d{2}):(?<s>\d{2})$",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Parses the rows. A line that is not understood fails the parse, or, given <paramref name="rejected"/>, is
+    /// added there and costs only its own domain its uptime.
+    /// </summary>
+    public static IReadOnlyList<XenDomainUptime> Parse(string output, ICollection<XlOutputFormatException>? rejected = null)
     {
         var list = new List<XenDomainUptime>();
-        ReadOnlySpan<char> rest = output;
-        while (!rest.IsEmpty)
+        foreach (string raw in XlListParser.SplitLines(output))
         {
-            int end = rest.IndexOf('\n');
-            ReadOnlySpan<char> line = (end < 0 ? rest : rest[..end]).TrimEnd();
-            rest = end < 0 ? ReadOnlySpan<char>.Empty : rest[(end + 1)..];
+            string line = raw.TrimEnd();
             if (line.Length == 0 || (line.StartsWith("Name ", StringComparison.Ordinal) && line.EndsWith("Uptime", StringComparison.Ordinal)))
             {
                 continue;
             }
 
-            list.Add(ParseRow(line) ?? throw new FormatException($"Unexpected line in 'xl uptime' output: '{line}'."));
+            try
+            {
+                list.Add(ParseRow(line));
+            }
+            catch (XlOutputFormatException ex) when (rejected is not null)
+            {
+                rejected.Add(ex);
+            }
         }
 
         return list;
     }
 
-    private static XenDomainUptime? ParseRow(ReadOnlySpan<char> line)
+    private static XenDomainUptime ParseRow(string line)
     {
-        if (!XlListParser.TakeLast(ref line, out ReadOnlySpan<char> clock)
-            || clock.Length < 7
-            || clock[^3] != ':' || clock[^6] != ':'
-            || !XlListParser.IsDigits(clock[^2..]) || !XlListParser.IsDigits(clock[^5..^3]) || !XlListParser.IsDigits(clock[..^6]))
+        const string Command = "xl uptime";
+        Match m = s_row.Match(line);
+        if (!m.Success)
         {
-            return null;
+            throw new XlOutputFormatException(Command, line, "not a domain row");
         }
 
-        // "N day(s)," before the clock, with exactly one space between the number and the word.
-        int days = 0;
-        int dayWord = line.EndsWith(" days,", StringComparison.Ordinal) ? 6 : line.EndsWith(" day,", StringComparison.Ordinal) ? 5 : 0;
-        if (dayWord > 0 && line.Length > dayWord && !char.IsWhiteSpace(line[^(dayWord + 1)]))
+        long days = m.Groups["days"].Success ? XlOutputNumbers.Long(m.Groups["days"].Value, Command, line, "number of days") : 0;
+        long hours = XlOutputNumbers.Long(m.Groups["h"].Value, Command, line, "hours");
+        long minutes = XlOutputNumbers.Long(m.Groups["m"].Value, Command, line, "minutes");
+        long seconds = XlOutputNumbers.Long(m.Groups["s"].Value, Command, line, "seconds");
+        if (days > 100_000_000 || hours > 100_000_000 || minutes > 59 || seconds > 59)
         {
-            line = line[..^dayWord];
-            if (!XlListParser.TakeLast(ref line, out ReadOnlySpan<char> count) || !XlListParser.IsDigits(count))
-            {
-                return null;
-            }
-
-            days = int.Parse(count, NumberStyles.None, CultureInfo.InvariantCulture);
+            throw new XlOutputFormatException(Command, line, "the uptime is out of range");
         }
 
-        if (!XlListParser.TakeLast(ref line, out ReadOnlySpan<char> word))
-        {
-            return null;
-        }
-
-        if (!XlListParser.IsDigits(word) || line.IsEmpty)
-        {
-            return null;
-        }
-
-        var uptime = new TimeSpan(
-            days,
-            int.Parse(clock[..^6], NumberStyles.None, CultureInfo.InvariantCulture),
-            int.Parse(clock[^5..^3], NumberStyles.None, CultureInfo.InvariantCulture),
-            int.Parse(clock[^2..], NumberStyles.None, CultureInfo.InvariantCulture));
-        return new XenDomainUptime(line.ToString(), int.Parse(word, NumberStyles.None, CultureInfo.InvariantCulture), uptime);
+        TimeSpan uptime = TimeSpan.FromSeconds((((days * 24) + hours) * 60 + minutes) * 60 + seconds);
+        return new XenDomainUptime(m.Groups["name"].Value, XlOutputNumbers.Int(m.Groups["id"].Value, Command, line, "domain id"), uptime);
     }
 }
