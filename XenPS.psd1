@@ -33,6 +33,15 @@
         'Get-XenHost'
         'Get-XenHostConnection'
         'Set-XenSimulation'
+        'Get-XenDisk'
+        'Add-XenDisk'
+        'Remove-XenDisk'
+        'Set-XenDisk'
+        'New-XenDiskImage'
+        'Get-XenNetworkAdapter'
+        'Add-XenNetworkAdapter'
+        'Remove-XenNetworkAdapter'
+        'Get-XenBridge'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

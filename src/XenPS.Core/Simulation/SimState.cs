@@ -183,6 +183,8 @@ internal sealed class NicState
 
     public string? Ip { get; set; }
 
+    public string? Rate { get; set; }
+
     public int State { get; set; } = 4;
 }
 
@@ -200,6 +202,12 @@ internal sealed class FileNode
     public string Content { get; set; } = string.Empty;
 
     public string? Target { get; set; }
+
+    /// <summary>A disk image's size in bytes (its content stays empty); null for text files.</summary>
+    public long? Size { get; set; }
+
+    /// <summary>The bytes a disk image takes on the host's disk (0 for a sparse raw file).</summary>
+    public long Allocated { get; set; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]

@@ -240,9 +240,9 @@ public abstract class ToolstackContractTests : IAsyncLifetime
         Assert.Equal(51728, listed.DeviceId);
         Assert.Equal(name, listed.DomainName);
         await Assert.ThrowsAsync<XenDeviceInUseException>(() => Toolstack.AttachDiskAsync(name, $"format=raw,vdev=xvdb,access=rw,target={image}", Ct));
-        await Toolstack.DetachDiskAsync(name, "xvdb", Ct);
+        await Toolstack.DetachDiskAsync(name, "xvdb", false, Ct);
         Assert.DoesNotContain(await Toolstack.GetDisksAsync(name, Ct), d => d.Vdev == "xvdb");
-        await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.DetachDiskAsync(name, "xvdz", Ct));
+        await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.DetachDiskAsync(name, "xvdz", false, Ct));
 
         // network: attach with a MAC, the same MAC again (xl accepts it), a bad MAC, detach
         string mac = "00:16:3e:" + _suffix[..2] + ":" + _suffix[2..4] + ":" + _suffix[4..6];
@@ -331,7 +331,7 @@ public abstract class ToolstackContractTests : IAsyncLifetime
             ("GetUptime", () => Toolstack.GetUptimeAsync(nobody, Ct)),
             ("GetDisks", () => Toolstack.GetDisksAsync(nobody, Ct)),
             ("AttachDisk", () => Toolstack.AttachDiskAsync(nobody, $"format=raw,vdev=xvdb,access=rw,target={scratch}/{nobody}.img", Ct)),
-            ("DetachDisk", () => Toolstack.DetachDiskAsync(nobody, "xvdb", Ct)),
+            ("DetachDisk", () => Toolstack.DetachDiskAsync(nobody, "xvdb", false, Ct)),
             ("GetNetworkAdapters", () => Toolstack.GetNetworkAdaptersAsync(nobody, Ct)),
             ("AttachNetworkAdapter", () => Toolstack.AttachNetworkAdapterAsync(nobody, $"bridge={Env.Bridge}", Ct)),
             ("DetachNetworkAdapter", () => Toolstack.DetachNetworkAdapterAsync(nobody, "0", Ct)),
