@@ -144,7 +144,11 @@ public static class DeviceSpecs
         XenDiskSpec disk;
         if (request.Spec is not null)
         {
-            disk = XenDiskSpec.Parse(request.Spec);
+            // xl requires a vdev; a spec without one gets the next free one put first (target= must stay last).
+            disk = XenDiskSpec.TryParse(request.Spec, out XenDiskSpec? parsed, out XenConfigException? error) ? parsed!
+                : error!.Message.Contains("no vdev specified", StringComparison.Ordinal)
+                    ? XenDiskSpec.Parse($"vdev={NextVdev(usedVdevs, hvm && request.Spec.Contains("cdrom", StringComparison.Ordinal))}, {request.Spec}")
+                    : throw error;
         }
         else
         {

@@ -61,7 +61,7 @@ internal static class DiskImages
     public static XenDiskImage Image(string path, string format, long sizeBytes, long allocatedBytes, string hostName, XenHostConnection? connection) =>
         new(path, format)
         {
-            SizeGB = Math.Round(sizeBytes / BytesPerGiB, 3),
+            SizeGB = Math.Round(sizeBytes / BytesPerGiB, 4, MidpointRounding.AwayFromZero),
             AllocatedBytes = allocatedBytes,
             HostName = hostName,
             XenHost = connection,
