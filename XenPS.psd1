@@ -49,8 +49,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Xen', 'xl', 'Hypervisor', 'Virtualization', 'VM', 'Dom0', 'Linux', 'PSEdition_Core')
-            ProjectUri   = 'https://github.com/xenps/xenps'
-            LicenseUri   = 'https://github.com/xenps/xenps/blob/main/LICENSE'
+            # No ProjectUri or LicenseUri: XenPS has no public address yet (the license is LICENSE in the module folder).
             ReleaseNotes = 'First release: xl toolstack over local and SSH transports, xl.cfg language, simulator, lifecycle cmdlets.'
         }
     }

@@ -8,13 +8,17 @@
                    build.requirements.psd1 (Pester) from NuGet into out/tools/packages. Run by every task
                    that needs them; nothing is installed outside the repository.
     -Task Build    dotnet build: lays out the importable module at out/XenPS/ (with its help).
-    -Task Test     Restore, build, dotnet test, then Pester over tests/Pester and examples/runbooks in a child
+    -Task Test     Restore, build, dotnet test, the package (as -Task Package), then Pester over tests/Pester and examples/runbooks in a child
                    pwsh, with an NUnit result file at out/pester-results.xml. Fails when a test fails or when
                    no Pester test ran.
     -Task Docs     The help: the build's own generator writes out/XenPS/en-US/XenPS.dll-Help.xml from en-US/*.md;
                    when Microsoft.PowerShell.PlatyPS (the version pinned in build.requirements.psd1) is
                    installed, PlatyPS's own MAML is written to out/platyps/ as well, to compare.
     -Task Package  Build, then Publish-PSResource of out/XenPS into a local file repository at out/packages.
+    -Task RealXenPester
+                   Restore, then Pester over tests/integration/Pester against the real Xen host that XENPS_TEST_*
+                   names (run by tests/integration/xen-qemu/run-stage.sh after it booted one; the module must be
+                   built). Result file: out/realxen-pester-results.xml.
     -Task Try      Build, then an interactive pwsh with XenPS imported and a simulated host running a few
                    guests. Without a terminal (CI, a pipe) it runs a short scripted tour and exits.
 
@@ -27,7 +31,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Restore', 'Build', 'Test', 'Docs', 'Package', 'Try')]
+    [ValidateSet('Restore', 'Build', 'Test', 'Docs', 'Package', 'Try', 'RealXenPester')]
     [string] $Task = 'Build',
 
     [string] $Configuration = 'Release'
@@ -157,9 +161,9 @@ function Invoke-PesterStage {
         "`$config.TestResult.OutputFormat = 'NUnitXml'"
         "`$config.TestResult.OutputPath = $(ConvertTo-Literal $ResultFile)"
         "`$r = Invoke-Pester -Configuration `$config"
-        "`$line = '{0} passed, {1} failed, {2} skipped' -f `$r.PassedCount, (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount), `$r.SkippedCount"
+        "`$line = '{0} passed, {1} failed, {2} skipped' -f [int]`$r.PassedCount, ([int]`$r.FailedCount + [int]`$r.FailedBlocksCount + [int]`$r.FailedContainersCount), [int]`$r.SkippedCount"
         "Set-Content -LiteralPath $(ConvertTo-Literal $summaryFile) -Value `$line"
-        "if (`$r.Result -ne 'Passed' -or `$r.PassedCount -eq 0) { exit 1 } else { exit 0 }"
+        "if (`$null -eq `$r -or `$r.Result -ne 'Passed' -or `$r.PassedCount -eq 0) { exit 1 } else { exit 0 }"
     ) -join [Environment]::NewLine
     Write-Host "$Label (Pester $($Requirements['Pester'])) over $($Path -join ', '), in a child pwsh"
     $exit = Invoke-ChildPwsh -Script $childScript
@@ -175,6 +179,8 @@ function Invoke-TestTask {
     Invoke-RestoreTask
     Invoke-BuildTask
     Invoke-Program -FilePath 'dotnet' -ArgumentList @('test', $Solution, '-c', $Configuration, '--no-build')
+    # The package a user would install; tests/Pester/Module.Tests.ps1 installs it from out/packages.
+    Publish-ModulePackage
     Invoke-PesterStage -Label 'pester' -ResultFile (Join-Path -Path $RepoRoot -ChildPath 'out/pester-results.xml') -Path @(
         Join-Path -Path $RepoRoot -ChildPath 'tests/Pester'
         Join-Path -Path $RepoRoot -ChildPath 'examples/runbooks'
@@ -205,27 +211,33 @@ function Invoke-DocsTask {
     Write-Host "PlatyPS $version also wrote its MAML under $staging, for comparison."
 }
 
-function Invoke-PackageTask {
-    Invoke-BuildTask
+# Publish-PSResource of the built module into a local file repository at out/packages (a .nupkg there).
+function Publish-ModulePackage {
     $repoDir = Join-Path -Path $RepoRoot -ChildPath 'out/packages'
+    if (Test-Path -LiteralPath $repoDir) {
+        Remove-Item -LiteralPath $repoDir -Recurse -Force
+    }
     New-Item -ItemType Directory -Path $repoDir -Force | Out-Null
+    # A file repository registered only for this publish, and unregistered after it.
     $repoName = 'XenPSLocalBuild'
-
-    # A temporary file-system repository, registered only for this publish.
     Register-PSResourceRepository -Name $repoName -Uri $repoDir -Trusted -Force
     try {
-        Publish-PSResource -Path $ModuleDir -Repository $repoName
+        Publish-PSResource -Path $ModuleDir -Repository $repoName -SkipDependenciesCheck
     }
     finally {
         Unregister-PSResourceRepository -Name $repoName
     }
 
-    $package = Get-ChildItem -Path $repoDir -Filter 'XenPS.*.nupkg' -File | Sort-Object -Property LastWriteTime | Select-Object -Last 1
+    $package = Get-ChildItem -Path $repoDir -Filter 'XenPS.*.nupkg' -File | Select-Object -First 1
     if (-not $package) {
         throw "Publish-PSResource left no XenPS .nupkg in $repoDir."
     }
-
     Write-Host "Package: $($package.FullName)"
+}
+
+function Invoke-PackageTask {
+    Invoke-BuildTask
+    Publish-ModulePackage
 }
 
 function Invoke-TryTask {
@@ -272,4 +284,10 @@ switch ($Task) {
     'Docs' { Invoke-DocsTask }
     'Package' { Invoke-PackageTask }
     'Try' { Invoke-TryTask }
+    'RealXenPester' {
+        Invoke-RestoreTask
+        Invoke-PesterStage -Label 'real-xen pester' -ResultFile (Join-Path -Path $RepoRoot -ChildPath 'out/realxen-pester-results.xml') -Path @(
+            Join-Path -Path $RepoRoot -ChildPath 'tests/integration/Pester'
+        )
+    }
 }

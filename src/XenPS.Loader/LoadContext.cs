@@ -62,6 +62,21 @@ public sealed class LoadContext : AssemblyLoadContext
     }
 
     /// <summary>
+    /// Whether <see cref="Initialize"/> has run in this process: a later import is a re-import, whose
+    /// cmdlets <c>XenPS.psm1</c> must export by hand (PowerShell/PowerShell#20710).
+    /// </summary>
+    public static bool IsInitialized
+    {
+        get
+        {
+            lock (s_sync)
+            {
+                return s_instance is not null;
+            }
+        }
+    }
+
+    /// <summary>
     /// Creates (once per process) the context over the <c>lib/</c> folder beside this assembly
     /// and returns the cmdlet assembly loaded in it. Called by <c>XenPS.psm1</c>.
     /// </summary>

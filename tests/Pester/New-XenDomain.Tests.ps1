@@ -13,7 +13,8 @@ Describe 'New-XenDomain' {
     }
 
     Context 'from parameters' {
-        It 'writes <config dir>/<name>.cfg and returns the domain, Off' {
+        # Pester expands <word> in test names from -ForEach data: no angle brackets here.
+        It 'writes the config file (config directory/name.cfg) and returns the domain, Off' {
             $d = New-XenDomain app1 -MemoryMB 256 -Kernel '/boot/vmlinuz' -Ramdisk '/boot/initrd.img' -Network 'bridge=xenbr0'
             $d.GetType().FullName | Should -Be 'XenPS.XenDomain'
             $d.Name | Should -Be 'app1'

@@ -198,7 +198,7 @@ public sealed class ModuleMetaTests
     public void Module_folder_has_the_layout_and_no_stub_assembly()
     {
         string root = Path.Combine(RepoPaths.Root, "out", "XenPS");
-        foreach (string f in new[] { "XenPS.psd1", "XenPS.psm1", "XenPS.Loader.dll", "XenPS.Format.ps1xml", "lib/XenPS.dll", "lib/XenPS.Core.dll", "lib/Microsoft.Extensions.Logging.dll", "lib/Microsoft.Extensions.Logging.Abstractions.dll", "en-US/about_XenPS.help.txt" })
+        foreach (string f in new[] { "XenPS.psd1", "XenPS.psm1", "XenPS.Loader.dll", "XenPS.Format.ps1xml", "lib/XenPS.dll", "lib/XenPS.Core.dll", "lib/Microsoft.Extensions.Logging.dll", "lib/Microsoft.Extensions.Logging.Abstractions.dll", "en-US/about_XenPS.help.txt", "LICENSE" })
         {
             Assert.True(File.Exists(Path.Combine(root, f)), $"out/XenPS/{f} is missing");
         }
@@ -208,6 +208,6 @@ public sealed class ModuleMetaTests
         Assert.False(File.Exists(Path.Combine(root, "lib", "XenPS.Loader.dll")), "the loader belongs beside the manifest, not in lib/ (it would load twice)");
         string psm1 = File.ReadAllText(Path.Combine(root, "XenPS.psm1"));
         Assert.Contains("[XenPS.Loader.LoadContext]::Initialize()", psm1);
-        Assert.Contains("Import-Module -Assembly $asm", psm1);
+        Assert.Contains("-Assembly $asm", psm1);
     }
 }

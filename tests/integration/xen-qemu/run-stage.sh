@@ -99,16 +99,15 @@ if [[ -n $BUILD_PID ]]; then
   echo "---------------------------------"
   rm -f "$XENPS_SCENARIO_LOG"
   ((test_rc == 0)) || { log "integration tests failed (exit $test_rc)"; exit "$test_rc"; }
-  if command -v pwsh >/dev/null 2>&1; then
-    # the same scenarios through the cmdlets (tests/integration/Pester), against the module that dotnet build produced
-    budget=$(left)
-    ((budget > 60)) || { log "no time left for the Pester scenarios"; exit 1; }
-    log "pwsh found: running tests/integration/Pester/RealXen.Tests.ps1 (time left: ${budget}s)"
-    timeout --kill-after=20 "$budget" pwsh -NoProfile -NonInteractive -Command \
-      "\$ErrorActionPreference = 'Stop'; Import-Module Pester -MinimumVersion 5.0; \$c = New-PesterConfiguration; \$c.Run.Path = '$XQ_REPO/tests/integration/Pester/RealXen.Tests.ps1'; \$c.Run.Exit = \$true; \$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration \$c"
-  else
-    log "pwsh is not on PATH: the Pester scenarios (tests/integration/Pester) did not run"
-  fi
+  # the scenarios through the cmdlets (every tests/integration/Pester/*.Tests.ps1), in the project's own
+  # pwsh and Pester (restored from NuGet by build.ps1), against the module that dotnet build laid out
+  budget=$(left)
+  ((budget > 60)) || { log "no time left for the Pester scenarios"; exit 1; }
+  log "running the Pester scenarios of tests/integration/Pester in the project's pwsh (time left: ${budget}s)"
+  pester_rc=0
+  (cd "$XQ_REPO" && dotnet tool restore >/dev/null && timeout --kill-after=20 "$budget" \
+    dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task RealXenPester) || pester_rc=$?
+  ((pester_rc == 0)) || { log "real-Xen Pester scenarios failed (exit $pester_rc)"; exit "$pester_rc"; }
 else
   log "tests/XenPS.IntegrationTests does not exist yet: smoke check instead"
   if [[ ${XENPS_SMOKE_GUEST:-1} != 0 ]]; then
