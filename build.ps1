@@ -11,7 +11,8 @@
     -Task Test     Restore, build, dotnet test, the package (as -Task Package), then Pester over tests/Pester and examples/runbooks in a child
                    pwsh, with an NUnit result file at out/pester-results.xml. Fails when a test fails or when
                    no Pester test ran.
-    -Task Docs     The help: the build's own generator writes out/XenPS/en-US/XenPS.dll-Help.xml from en-US/*.md;
+    -Task Docs     The help: the build's own generator (src/XenPS.HelpGen) writes out/XenPS/en-US/XenPS.dll-Help.xml
+                   from en-US/<Verb-Noun>.md and about_*.help.txt from en-US/about_*.md;
                    when Microsoft.PowerShell.PlatyPS (the version pinned in build.requirements.psd1) is
                    installed, PlatyPS's own MAML is written to out/platyps/ as well, to compare.
     -Task Package  Build, then Publish-PSResource of out/XenPS into a local file repository at out/packages.
@@ -194,6 +195,9 @@ function Invoke-DocsTask {
         throw "The build wrote no help at $maml."
     }
     Write-Host "Help: $maml"
+    foreach ($topic in Get-ChildItem -Path (Join-Path -Path $ModuleDir -ChildPath 'en-US') -Filter 'about_*.help.txt' -File) {
+        Write-Host "About topic: $($topic.FullName)"
+    }
 
     $version = [version] $Requirements['Microsoft.PowerShell.PlatyPS']
     $platyPS = Get-Module -ListAvailable -Name 'Microsoft.PowerShell.PlatyPS' | Where-Object { $_.Version -eq $version } | Select-Object -First 1
