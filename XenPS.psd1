@@ -42,6 +42,14 @@
         'Add-XenNetworkAdapter'
         'Remove-XenNetworkAdapter'
         'Get-XenBridge'
+        'Get-XenVCpu'
+        'Set-XenVCpu'
+        'Get-XenDomainStatistic'
+        'Get-XenHostLog'
+        'Get-XenStoreItem'
+        'Set-XenStoreItem'
+        'Remove-XenStoreItem'
+        'Enter-XenConsole'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -163,9 +163,8 @@ Describe 'Invoke-RollingRestart.ps1' {
             @($rrErrors | Where-Object FullyQualifiedErrorId -NotLike 'RollingRestartStopped*').Count | Should -Be 2
         }
 
-        # A wait for a state the domain can no longer reach (on_reboot = destroy) runs to its timeout today;
-        # the nothing-lost issue (13) makes it end at once with a reason.
-        It 'stops when a domain does not come back running after its reboot' -Skip:$true {
+        # A wait for a state the domain can no longer reach (on_reboot = destroy) ends at once with the reason (issue 13).
+        It 'stops when a domain does not come back running after its reboot' {
             # on_reboot = destroy: the guest reboots into nothing, so it never runs again.
             $null = New-TestDomainFromConfig -XenHost $xh -Text @'
 name = "web0"

@@ -41,7 +41,7 @@ Describe 'Add-XenNetworkAdapter' {
     It 'with -Persist also writes the adapter, with the MAC xl chose, into the config file' {
         $before = Get-ConfigText -XenHost $xh -Name web1
         $n = Add-XenNetworkAdapter web1 -Persist -PassThru
-        Get-ConfigText -XenHost $xh -Name web1 | Should -BeExactly ($before -replace '"bridge=xenbr0" \]', "`"bridge=xenbr0`", `"mac=$($n.Mac)`" ]")
+        Get-ConfigText -XenHost $xh -Name web1 | Should -BeExactly ($before -replace '"bridge=xenbr0" \]', "`"bridge=xenbr0`", `"mac=$($n.Mac),bridge=xenbr0`" ]")
         Stop-XenDomain web1 -Force -Confirm:$false
         Start-XenDomain web1
         (Get-XenNetworkAdapter web1).Mac | Should -Contain $n.Mac

@@ -91,8 +91,7 @@ Describe 'ConvertTo-XenConfig' {
         }
     }
 
-    # Name rules for names XenPS writes belong to the exact-targeting issue (12): 'two words' is accepted today.
-    It 'refuses a domain name xl would refuse, at once' -Skip:$true {
+    It 'refuses a domain name xl would refuse, at once' {
         $c = ConvertFrom-XenConfig -Content "name = 'q1'`n"
         { $c.Name = 'two words' } | Should -Throw
         $c.Name | Should -Be 'q1'

@@ -83,11 +83,12 @@ Describe 'New-XenDomain' {
             Get-XenDomain app1 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
 
-        It 'refuses to overwrite an existing config file without -Force (ConfigExists), and overwrites it with -Force' {
+        It 'refuses to overwrite an existing config file without -Force (DomainExists), and overwrites it with -Force' {
             $null = New-XenDomain app1 -MemoryMB 128 -Kernel '/boot/vmlinuz'
             New-XenDomain app1 -MemoryMB 256 -Kernel '/boot/vmlinuz' -ErrorVariable e -ErrorAction SilentlyContinue
             $e.Count | Should -Be 1
-            $e[0].FullyQualifiedErrorId | Should -BeLike 'ConfigExists,*'
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'DomainExists,*'
+            $e[0].Exception.Message | Should -BeLike "*'app1'*'$($xh.Name)'*/etc/xen/app1.cfg*-Force*"
             $e[0].CategoryInfo.Category | Should -Be 'ResourceExists'
             $e[0].TargetObject | Should -Be 'app1'
             (Get-XenDomainConfig app1).MemoryMB | Should -Be 128
@@ -104,11 +105,74 @@ Describe 'New-XenDomain' {
             (Get-XenDomain big).State | Should -Be 'Off'
         }
 
+        It 'says that a domain whose start failed exists, Off, with its config file' {
+            Set-XenSimulation -FailNext @{ Operation = 'Create'; Message = 'libxl: error: libxl_create.c:1640:domcreate_launch_dm: Domain 5:Unable to add disk devices' }
+            New-XenDomain app1 -MemoryMB 128 -Kernel '/boot/vmlinuz' -Start -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'XlCommandFailed,*'
+            $e[0].Exception.Message | Should -BeLike '*wrote its config file /etc/xen/app1.cfg; starting it failed:*Unable to add disk devices*exists, Off, with its config file /etc/xen/app1.cfg*Start-XenDomain app1*'
+            $d = Get-XenDomain app1
+            $d.State | Should -Be 'Off'
+            $d.ConfigPath | Should -Be '/etc/xen/app1.cfg'
+        }
+
         It 'reports a disk target missing on the host in xl''s words when started' {
             New-XenDomain app1 -MemoryMB 128 -Kernel '/boot/vmlinuz' -Disk 'format=raw,vdev=xvda,access=rw,target=/srv/missing.img' -Start -ErrorVariable e -ErrorAction SilentlyContinue
             $e.Count | Should -Be 1
             $e[0].Exception.Message | Should -BeLike '*/srv/missing.img*No such file or directory*'
             (Get-XenDomain app1).State | Should -Be 'Off'
+        }
+    }
+
+    Context 'writes that fail or race' {
+        It 'reports HostWriteFailed with the path and host when the write fails, and writes nothing' {
+            Set-XenSimulation -FailNext @{ Operation = 'WriteFile'; Message = 'xenps-write: received 44 of 102 bytes' }
+            New-XenDomain app1 -MemoryMB 128 -Kernel '/boot/vmlinuz' -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'HostWriteFailed,*'
+            $e[0].CategoryInfo.Category | Should -Be 'WriteError'
+            $e[0].Exception.Message | Should -BeLike "*/etc/xen/app1.cfg*'$($xh.Name)'*unchanged*received 44 of 102 bytes*"
+            Get-XenDomain app1 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+
+        It 'lets exactly one of two processes create a name; the other gets DomainExists (latency injected)' {
+            # Issue 13, case 2: a check before the write let 2-4 processes each be told "created".
+            $state = Join-Path $TestDrive 'race.json'
+            $shared = New-TestHost -Running @() -StatePath $state -NotDefault
+            try {
+                Set-XenSimulation -XenHost $shared -LatencySeconds @{ FileExists = 0.2; WriteFile = 0.2 }
+                $children = foreach ($worker in 'A', 'B') {
+                    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module -Name $(ConvertTo-PSLiteral (Get-TestModuleManifest))
+`$c = Connect-XenHost -Simulated -Name $(ConvertTo-PSLiteral $shared.Name) -StatePath $(ConvertTo-PSLiteral $state) -NotDefault
+foreach (`$i in 1..4) {
+    `$null = New-XenDomain "race`$i" -MemoryMB 16 -Kernel '/boot/vmlinuz' -KernelArgs 'worker=$worker' -XenHost `$c -ErrorVariable e -ErrorAction SilentlyContinue
+    if (`$e) { "lost race`$i `$(`$e[0].FullyQualifiedErrorId)" } else { "won race`$i" }
+}
+"@
+                    $file = Join-Path $TestDrive "race-$worker.ps1"
+                    Set-Content -LiteralPath $file -Value $script
+                    $out = Join-Path $TestDrive "race-$worker.txt"
+                    [pscustomobject]@{
+                        Worker  = $worker
+                        Out     = $out
+                        Process = Start-Process -FilePath (Get-PwshPath) -ArgumentList '-NoProfile', '-NonInteractive', '-File', $file -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+                    }
+                }
+
+                $children.Process | Wait-Process -Timeout 240
+                foreach ($i in 1..4) {
+                    $won = @($children | Where-Object { (Get-Content -LiteralPath $_.Out) -contains "won race$i" })
+                    $lost = @($children | Where-Object { (Get-Content -LiteralPath $_.Out) -like "lost race$i DomainExists,*" })
+                    $won.Count | Should -Be 1 -Because (($children | ForEach-Object { Get-Content -LiteralPath $_.Out, "$($_.Out).err" }) -join "`n")
+                    $lost.Count | Should -Be 1
+                    (Get-XenDomainConfig "race$i" -XenHost $shared).Cmdline | Should -Be "worker=$($won[0].Worker)"
+                }
+            }
+            finally {
+                Disconnect-XenHost -XenHost $shared
+            }
         }
     }
 
@@ -149,7 +213,7 @@ vif = [ 'bridge=xenbr0' ]
         It 'copies a config file on the host with -ConfigPath' {
             $null = New-TestDomain -XenHost $xh -Name tmpl -Off
             New-XenDomain -ConfigPath '/etc/xen/tmpl.cfg' -ErrorVariable e -ErrorAction SilentlyContinue
-            $e[0].FullyQualifiedErrorId | Should -BeLike 'ConfigExists,*'
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'DomainExists,*'
             (New-XenDomain -ConfigPath '/etc/xen/tmpl.cfg' -Force -Start).State | Should -Be 'Running'
         }
 

@@ -57,6 +57,16 @@ Describe 'Remove-XenDomain' {
             (Get-XenDomain spare).AutoStart | Should -BeFalse
         }
 
+        It 'says which steps happened when a step after the destroy fails; the config file stays' {
+            Set-XenSimulation -FailNext @{ Operation = 'DeleteFile'; Message = 'rm: cannot remove ''/etc/xen/auto/web1.cfg'': Read-only file system' }
+            Remove-XenDomain web1 -Force -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].Exception.Message | Should -BeLike "*web1*$($xh.Name)*destroyed the running domain; removing the autostart link /etc/xen/auto/web1.cfg failed:*Read-only file system*"
+            $d = Get-XenDomain web1
+            $d.State | Should -Be 'Off'
+            $d.ConfigPath | Should -Be '/etc/xen/web1.cfg'
+        }
+
         It 'never removes Domain-0' {
             Remove-XenDomain Domain-0 -Force -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
             $e.Count | Should -Be 1

@@ -73,11 +73,9 @@ Describe 'Rename-XenDomain' {
             Get-DomainSnapshot -XenHost $xh | Should -Be $before
         }
 
-        It 'refuses a new name xl would refuse, changing nothing' {
+        It 'refuses a new name outside the name rule before anything changes (an invalid invocation)' {
             $before = Get-DomainSnapshot -XenHost $xh
-            Rename-XenDomain web1 -NewName 'bad/name' -ErrorVariable e -ErrorAction SilentlyContinue
-            $e.Count | Should -Be 1
-            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
+            { Rename-XenDomain web1 -NewName 'bad/name' } | Should -Throw -ErrorId 'InvalidDomainName,*'
             Get-DomainSnapshot -XenHost $xh | Should -Be $before
         }
 
@@ -94,6 +92,36 @@ Describe 'Rename-XenDomain' {
             $e.Count | Should -Be 1
             $e[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound,*'
             $e[0].TargetObject | Should -Be 'missing'
+        }
+    }
+
+    Context 'all or nothing' {
+        It 'renames the running domain back when its new config file cannot be written, and says so' {
+            # Issue 13, case 4: the live domain stayed renamed and web1.cfg stayed, so Start-XenDomain web1
+            # started a second copy on the same disks.
+            $id = (Get-XenDomain web1).Id
+            Set-XenSimulation -FailNext @{ Operation = 'WriteFile'; Message = 'sh: 1: cannot create /etc/xen/web9.cfg.tmp: No space left on device' }
+            Rename-XenDomain web1 web9 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].TargetObject.Name | Should -Be 'web1'
+            $e[0].Exception.Message | Should -BeLike "*renamed the running domain to web9; writing /etc/xen/web9.cfg failed:*No space left on device*; renamed it back.*"
+            $d = Get-XenDomain web1
+            $d.State | Should -Be 'Running'
+            $d.Id | Should -Be $id
+            $d.ConfigPath | Should -Be '/etc/xen/web1.cfg'
+            Get-XenDomain web9 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+
+        It 'puts everything back when the old config file cannot be removed' {
+            Set-XenDomain web1 -AutoStart $true
+            Set-XenSimulation -FailNext @{ Operation = 'DeleteFile'; Count = 1; Message = 'rm: cannot remove: Read-only file system' }
+            Rename-XenDomain web1 web9 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].Exception.Message | Should -BeLike '*removing the autostart link /etc/xen/auto/web1.cfg failed*removed /etc/xen/auto/web9.cfg*removed /etc/xen/web9.cfg*renamed it back*'
+            $d = Get-XenDomain web1
+            $d.State | Should -Be 'Running'
+            $d.AutoStart | Should -BeTrue
+            Get-XenDomain web9 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
     }
 

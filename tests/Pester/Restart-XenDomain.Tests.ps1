@@ -34,10 +34,11 @@ Describe 'Restart-XenDomain' {
 
         It 'asks the guest with xl reboot; -Force destroys and starts again from the config file instead' {
             Set-XenSimulation -FailNext @{ Operation = 'Reboot'; Message = 'libxl: error: simulated reboot failure' }
+            $id = (Get-XenDomain web1).Id
             Restart-XenDomain web1 -ErrorVariable graceful -ErrorAction SilentlyContinue
             $graceful.Count | Should -Be 1
             $graceful[0].FullyQualifiedErrorId | Should -BeLike 'XlCommandFailed,*'
-            $graceful[0].Exception.Message | Should -BeLike '*xl reboot web1*simulated reboot failure*'
+            $graceful[0].Exception.Message | Should -BeLike "*xl reboot $id*domain 'web1' (id $id)*simulated reboot failure*"
 
             $before = Get-XenDomain web2
             Set-XenSimulation -FailNext @{ Operation = 'Reboot' }
@@ -89,6 +90,27 @@ Describe 'Restart-XenDomain' {
             $after = Get-XenDomain web1
             $after.State | Should -Be 'Running'
             $after.Id | Should -Be $before.Id
+        }
+
+        It 'says at once that a domain destroyed on reboot will not come back (on_reboot = destroy)' {
+            # Issue 13, case 6: the wait ran to its timeout, then said OperationTimedOut.
+            $null = New-TestDomainFromConfig -XenHost $xh -Text "name = 'once'`ntype = 'pv'`nkernel = '/boot/vmlinuz'`nramdisk = '/boot/initrd.img'`nmemory = 128`non_reboot = 'destroy'`n"
+            Restart-XenDomain once -Wait -Timeout 600 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'DomainWillNotRestart,*'
+            $e[0].Exception.Message | Should -BeLike "*once*$($xh.Name)*did not come back running*on_reboot*destroy*"
+            (Get-XenDomain once).State | Should -Be 'Off'
+        }
+
+        It 'stops only the wait at -Timeout: the requested reboot still happens' {
+            $before = Get-XenDomain web1
+            Set-XenSimulation -LatencySeconds @{ Reboot = 2 }
+            Restart-XenDomain web1 -Wait -Timeout 1 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+            $e[0].Exception.Message | Should -BeLike '*reboot was requested and goes on*'
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ((Get-XenDomain web1).Id -eq $before.Id -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+            (Get-XenDomain web1).Id | Should -Not -Be $before.Id
         }
 
         It 'refuses -Timeout without -Wait as an invalid invocation' {

@@ -61,6 +61,52 @@ Describe 'Save-XenDomain' {
         }
     }
 
+    Context 'nothing is saved over' {
+        It 'saves the first domain of a pipeline to one file and refuses the next (SaveFileInUse): it keeps running' {
+            # Issue 13, case 3: web2 was saved over web1's image, and web1 was gone for good.
+            Get-XenDomain web1, web2 | Save-XenDomain -Path '/var/lib/xen/save/all.save' -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'SaveFileInUse,*'
+            $e[0].TargetObject.Name | Should -Be 'web2'
+            $e[0].Exception.Message | Should -BeLike "*web2*$($xh.Name)*/var/lib/xen/save/all.save*web1*"
+            (Get-XenDomain web1).State | Should -Be 'Off'
+            (Get-XenDomain web2).State | Should -Be 'Running'
+
+            # The file is still web1's memory image.
+            (Restore-XenDomain -Path '/var/lib/xen/save/all.save').Name | Should -Be 'web1'
+        }
+
+        It 'refuses the same file for two domains even a few at a time with -Force' {
+            Get-XenDomain web1, web2, db1 | Save-XenDomain -Path '/var/lib/xen/save/all.save' -Force -ThrottleLimit 3 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 2
+            @($e | Where-Object FullyQualifiedErrorId -Like 'SaveFileInUse,*').Count | Should -Be 2
+            @(Get-XenDomain web1, web2, db1 | Where-Object State -eq 'Running').Count | Should -Be 2
+        }
+
+        It 'never overwrites an existing save file without -Force (SaveFileExists), and overwrites it with -Force' {
+            Save-XenDomain web1 -Path '/var/lib/xen/save/one.save'
+            Save-XenDomain web2 -Path '/var/lib/xen/save/one.save' -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'SaveFileExists,*'
+            $e[0].Exception.Message | Should -BeLike '*/var/lib/xen/save/one.save*-Force*'
+            (Get-XenDomain web2).State | Should -Be 'Running'
+
+            Save-XenDomain web2 -Path '/var/lib/xen/save/one.save' -Force
+            (Get-XenDomain web2).State | Should -Be 'Off'
+            (Restore-XenDomain -Path '/var/lib/xen/save/one.save').Name | Should -Be 'web2'
+        }
+
+        It 'refuses a domain whose file in a folder exists already, and saves the others there' {
+            Save-XenDomain web1 -Path '/var/lib/xen/save/web1.save' -KeepRunning
+            Get-XenDomain web1, web2 | Save-XenDomain -Path '/var/lib/xen/save' -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'SaveFileExists,*'
+            $e[0].TargetObject.Name | Should -Be 'web1'
+            (Get-XenDomain web1).State | Should -Be 'Running'
+            (Get-XenDomain web2).State | Should -Be 'Off'
+        }
+    }
+
     Context 'failures' {
         It 'reports xl''s words for a folder that does not exist, and the domain keeps running' {
             Save-XenDomain web1 -Path '/no/such/folder/web1.save' -ErrorVariable e -ErrorAction SilentlyContinue

@@ -65,10 +65,48 @@ Describe 'Set-XenDomain' {
             # The simulated host has 2 CPUs; xl refuses to overcommit them without --ignore-host.
             Set-XenDomain app1 -VCpu 3 -ErrorVariable e -ErrorAction SilentlyContinue
             $e.Count | Should -Be 1
-            $e[0].FullyQualifiedErrorId | Should -BeLike 'InsufficientMemory,*'
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'VCpuOvercommit,*'
             $e[0].Exception.Message | Should -BeLike '*overcommmitting*'
             $e[0].TargetObject.Name | Should -Be 'app1'
             (Get-XenDomain app1).VCpu | Should -Be 1
+        }
+
+        It 'passes xl''s --ignore-host with -AllowOvercommit' {
+            Set-XenDomain app1 -VCpu 3 -AllowOvercommit
+            (Get-XenDomain app1).VCpu | Should -Be 3
+        }
+
+        It 'refuses -AllowOvercommit without -VCpu as an invalid invocation' {
+            { Set-XenDomain app1 -MemoryMB 512 -AllowOvercommit } | Should -Throw -ErrorId 'OvercommitWithoutVCpu,*'
+            (Get-XenDomain app1).MemoryMB | Should -Be 256
+        }
+
+        It 'refuses a cap the scheduler refuses (above 100 per vCPU), before changing anything' {
+            Set-XenDomain app1 -MemoryMB 512 -Cap 99999 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCap,*'
+            $e[0].Exception.Message | Should -BeLike '*Cpu cap out of range, valid range is from 0 to 400*'
+            (Get-XenDomain app1).MemoryMB | Should -Be 256
+            Set-XenDomain app1 -Cap 400
+        }
+
+        It 'sets back what it changed live when a later step fails, and says so' {
+            Set-XenSimulation -FailNext @{ Operation = 'SetVCpuCount'; Message = 'libxl_set_vcpuonline failed domid=5 max_vcpus=2, rc: -3' }
+            Set-XenDomain app1 -MemoryMB 512 -VCpu 2 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].Exception.Message | Should -BeLike '*set the memory to 512 MiB; setting 2 vCPUs failed:*libxl_set_vcpuonline failed*; set the memory back to 256 MiB.*'
+            $d = Get-XenDomain app1
+            $d.MemoryMB | Should -Be 256
+            $d.VCpu | Should -Be 1
+        }
+
+        It 'with -Persist, sets the live change back when the config file cannot be written' {
+            Set-XenSimulation -FailNext @{ Operation = 'WriteFile'; Message = 'sh: 1: cannot create /etc/xen/app1.cfg.tmp: Read-only file system' }
+            Set-XenDomain app1 -MemoryMB 512 -Persist -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].Exception.Message | Should -BeLike '*set the memory to 512 MiB; writing /etc/xen/app1.cfg failed:*Read-only file system*; set the memory back to 256 MiB.*'
+            (Get-XenDomain app1).MemoryMB | Should -Be 256
+            Get-ConfigText -XenHost $xh -Name app1 | Should -BeExactly $GrowableGuest
         }
 
         It 'writes scheduler weight and cap into the config file with -Persist' {
@@ -93,6 +131,22 @@ Describe 'Set-XenDomain' {
             $e.Count | Should -Be 1
             $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidConfig,*'
             Get-ConfigText -XenHost $xh -Name spare | Should -BeExactly $before
+        }
+    }
+
+    Context 'what xl would refuse' {
+        It 'refuses memory the host cannot give in an Off domain''s config file (MemoryExceedsHost), leaving the file as it was' {
+            $before = Get-ConfigText -XenHost $xh -Name spare
+            Set-XenDomain spare -MemoryMB 2147483647 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'MemoryExceedsHost,*'
+            $e[0].Exception.Message | Should -BeLike "*2147483647 MiB*$($xh.Name)*Out of memory*"
+            Get-ConfigText -XenHost $xh -Name spare | Should -BeExactly $before
+        }
+
+        It 'refuses a cap above 100 per vCPU in an Off domain''s config file' {
+            Set-XenDomain spare -Cap 99999 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCap,*'
         }
     }
 

@@ -58,10 +58,12 @@ Describe 'Stop-XenDomain' {
             $graceful.Count | Should -Be 0
             (Get-XenDomain web1).State | Should -Be 'Off'
 
+            $id = (Get-XenDomain web2).Id
             Stop-XenDomain web2 -Force -ErrorVariable forced -ErrorAction SilentlyContinue
             $forced.Count | Should -Be 1
             $forced[0].FullyQualifiedErrorId | Should -BeLike 'XlCommandFailed,*'
-            $forced[0].Exception.Message | Should -BeLike '*xl destroy web2*'
+            # xl is given the domid (never a name that could be read as an option); the message names the domain.
+            $forced[0].Exception.Message | Should -BeLike "*xl destroy $id*domain 'web2' (id $id)*"
             $forced[0].Exception.Message | Should -BeLike '*simulated destroy failure*'
             (Get-XenDomain web2).State | Should -Be 'Running'
         }
@@ -109,6 +111,17 @@ Describe 'Stop-XenDomain' {
             (Get-XenDomain web1).State | Should -Be 'Running'
         }
 
+        It 'stops only the wait at -Timeout: the requested shutdown still happens' {
+            # Issue 13, case 6: with a 2 s shutdown, -Wait -Timeout 1 lost the shutdown; the guest ran on forever.
+            Set-XenSimulation -LatencySeconds @{ Shutdown = 2 }
+            Stop-XenDomain web1 -Wait -Timeout 1 -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimedOut,*'
+            $e[0].Exception.Message | Should -BeLike '*shutdown was requested and goes on*'
+            Wait-XenDomain web1 -State Off -Timeout 20
+            (Get-XenDomain web1).State | Should -Be 'Off'
+        }
+
         It 'refuses -Timeout without -Wait as an invalid invocation, before touching anything' {
             { Stop-XenDomain web1 -Timeout 5 } | Should -Throw -ErrorId 'TimeoutWithoutWait,*'
             (Get-XenDomain web1).State | Should -Be 'Running'
@@ -154,6 +167,56 @@ Describe 'Stop-XenDomain' {
             Stop-XenDomain '*' -Force -ErrorAction SilentlyContinue
             (Get-XenDomain -Id 0).Name | Should -Be 'Domain-0'
             @(Get-XenDomain -State Running | Where-Object Id -NE 0) | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'cancellation' {
+        It 'starts no shutdown after the pipeline is stopped, with Select-Object -First upstream (Ctrl+C)' {
+            # Issue 13, case 5: Ctrl+C of 'Get-XenDomain c* | Select-Object -First N | Stop-XenDomain -ThrottleLimit 4'
+            # let the queued domains go on shutting down after the pipeline had stopped. The pipeline runs in
+            # its own runspace (as at a prompt) on a host kept in a state file; PowerShell.Stop() is Ctrl+C.
+            $state = Join-Path $TestDrive "cancel-$([guid]::NewGuid().ToString('N')).json"
+            $name = New-TestName -Prefix 'cancel'
+            $lab = Connect-XenHost -Simulated -Name $name -StatePath $state -NotDefault
+            try {
+                foreach ($n in (1..20 | ForEach-Object { 'c{0:d2}' -f $_ })) {
+                    $null = New-XenDomain -XenHost $lab -Name $n -MemoryMB 16 -Kernel '/boot/vmlinuz' -Ramdisk '/boot/initrd.img' -Start -ErrorAction Stop
+                }
+
+                Set-XenSimulation -XenHost $lab -LatencySeconds @{ Shutdown = 0.5 }
+                $manifest = Get-TestModuleManifest
+                $runspace = [runspacefactory]::CreateRunspace()
+                $runspace.Open()
+                $ps = [powershell]::Create()
+                $ps.Runspace = $runspace
+                $null = $ps.AddScript({
+                        param($Manifest, $Name, $State)
+                        Import-Module $Manifest
+                        $null = Connect-XenHost -Simulated -Name $Name -StatePath $State
+                        Get-XenDomain c* | Select-Object -First 16 | Stop-XenDomain -ThrottleLimit 4
+                    }).AddArgument($manifest).AddArgument($name).AddArgument($state)
+                $async = $ps.BeginInvoke()
+
+                # Stop once some shutdowns have happened (at most four run at once, 0.5 s each).
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while (@(Get-XenDomain -XenHost $lab c* | Where-Object State -eq 'Off').Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) {
+                    Start-Sleep -Milliseconds 100
+                }
+
+                $ps.Stop()
+                Start-Sleep -Milliseconds 300
+                $offAtStop = @(Get-XenDomain -XenHost $lab c* | Where-Object State -eq 'Off').Count
+                $offAtStop | Should -BeLessThan 16
+
+                # Long enough for every queued shutdown to have run, had any gone on (16 x 0.5 s / 4).
+                Start-Sleep -Seconds 3
+                @(Get-XenDomain -XenHost $lab c* | Where-Object State -eq 'Off').Count | Should -Be $offAtStop
+                $ps.Dispose()
+                $runspace.Dispose()
+            }
+            finally {
+                Disconnect-XenHost -XenHost $lab
+            }
         }
     }
 

@@ -35,8 +35,7 @@ Describe 'Wait-XenDomain' {
         $e[0].Exception.Message | Should -BeLike "*Paused*web1*$($xh.Name)*"
     }
 
-    # A piped object is looked up again by name today (DomainNotFound): the exact-targeting issue (12) fixes it.
-    It 'takes Off to include gone: a domain object whose domain was removed is Off' -Skip:$true {
+    It 'takes Off to include gone: a domain object whose domain was removed is Off' {
         $web1 = Get-XenDomain web1
         Remove-XenDomain web1 -Force -Confirm:$false
         $web1 | Wait-XenDomain -State Off -Timeout 5 -ErrorVariable e

@@ -38,6 +38,28 @@ public sealed class ErrorInfoTests
     }
 
     [Fact]
+    public void Host_file_failures_have_their_own_ids_and_name_path_and_host()
+    {
+        var write = new XenHostWriteException("/etc/xen/web1.cfg", "dom0-a", "received 44 of 102 bytes");
+        Assert.Equal(("HostWriteFailed", XenErrorCategory.WriteError), (XenErrorInfo.From(write).ErrorId, XenErrorInfo.From(write).Category));
+        Assert.Contains("'/etc/xen/web1.cfg'", write.Message);
+        Assert.Contains("'dom0-a'", write.Message);
+        Assert.Contains("unchanged", write.Message);
+        Assert.DoesNotContain("unchanged", new XenHostWriteException("/x", "h", "exit 255", fileUnchanged: false).Message);
+
+        var exists = new XenDomainExistsException("web1", "dom0-a", "/etc/xen/web1.cfg");
+        Assert.Equal(("DomainExists", "web1"), (exists.ErrorId, exists.Domain));
+        Assert.Contains("/etc/xen/web1.cfg", exists.Message);
+        Assert.Equal("HostFileExists", new XenHostFileExistsException("/x", "h").ErrorId);
+
+        var output = new XenOutputNotUnderstoodException("xl uptime", "dom0-a", "web1 99999999999 0:00:01", "the domain id is out of range");
+        Assert.Equal(("XlOutputNotUnderstood", XenErrorCategory.ParserError), (output.ErrorId, output.Category));
+        Assert.Contains("xl uptime", output.Message);
+        Assert.Contains("dom0-a", output.Message);
+        Assert.Contains("web1 99999999999 0:00:01", output.Message);
+    }
+
+    [Fact]
     public void Migration_failure_modes_are_distinct()
     {
         var resumed = XenErrorInfo.From(new XenMigrationException("xl migrate", 1, "Migration failed, resuming at sender.", "a", "vm", stateUndefined: false));

@@ -76,7 +76,7 @@ public sealed class LifecycleOperationTests : IAsyncLifetime
 
         await Run("Set-XenDomain -MemoryMB -MaxMemoryMB -Persist (live and in the file)", async () =>
         {
-            d = await ops.SetAsync(new DomainTarget(_host, d), new DomainSettings { MemoryMB = mem - 32, MaxMemoryMB = mem + 64, Persist = true }, Ct);
+            d = (await ops.SetAsync(new DomainTarget(_host, d), new DomainSettings { MemoryMB = mem - 32, MaxMemoryMB = mem + 64, Persist = true }, Ct))!;
             await Poll.UntilAsync(() => Ts.GetDomainAsync(_name, Ct), x => x.MemoryMB == mem - 32, TimeSpan.FromSeconds(90), "the guest to balloon down", Ct);
             XenDomainConfig file = XenDomainConfig.Parse(await Ts.ReadFileAsync(path, Ct), path);
             Assert.Equal(mem - 32, file.MemoryMB);

@@ -203,6 +203,18 @@ public static class XenConfigValidator
             Add(XenConfigIssueSeverity.Error, "maxvcpus", "xl: maxvcpus < vcpus");
         }
 
+        // Scheduler parameters, as libxl's sched_credit_domain_set (and Xen's credit2) check them at create.
+        if (doc.Get("cpu_weight")?.AsInt64() is long weight && weight is < 1 or > 65535)
+        {
+            Add(XenConfigIssueSeverity.Error, "cpu_weight", $"Cpu weight {weight} out of range, valid values are within range from 1 to 65535");
+        }
+
+        long domainVCpus = Math.Max(maxvcpus ?? 0, vcpus ?? 1);
+        if (doc.Get("cap")?.AsInt64() is long cap && (cap < 0 || cap > 100 * domainVCpus))
+        {
+            Add(XenConfigIssueSeverity.Error, "cap", $"Cpu cap {cap} out of range, valid range is from 0 to {100 * domainVCpus} for specified number of vcpus");
+        }
+
         // on_* actions
         foreach (var (key, what) in new[] { ("on_poweroff", "on_poweroff"), ("on_reboot", "on_reboot"), ("on_watchdog", "on_watchdog"), ("on_crash", "on_crash"), ("on_soft_reset", "on_soft_reset") })
         {
@@ -305,6 +317,12 @@ public static class XenConfigValidator
                 issues.Add(new XenConfigIssue(XenConfigIssueSeverity.Warning, $"disk {index}: the `{prefix}' prefix is deprecated (xl strips it); write `{spec.ToSpecString(false)}'", "disk", item.Line, item.Column));
             }
 
+            if (XenPS.Toolstack.Xl.XlVdev.ToNumber(spec.Vdev!) is null)
+            {
+                // libxl_disk.c device_disk_add: xl create fails on it.
+                issues.Add(new XenConfigIssue(XenConfigIssueSeverity.Error, $"disk {index}: Invalid or unsupported virtual disk identifier {spec.Vdev}", "disk", item.Line, item.Column));
+            }
+
             if (seen.TryGetValue(spec.Vdev!, out int first))
             {
                 issues.Add(new XenConfigIssue(XenConfigIssueSeverity.Error, $"duplicate vdev `{spec.Vdev}' (disks {first} and {index}): each disk needs its own virtual device", "disk", item.Line, item.Column));
@@ -363,9 +381,9 @@ public static class XenConfigValidator
                     macs[norm] = index;
                 }
 
-                if (Convert.ToInt32(norm[..2], 16) % 2 == 1)
+                if (XenVifSpec.IsMulticast(mac))
                 {
-                    issues.Add(new XenConfigIssue(XenConfigIssueSeverity.Warning, $"MAC address {mac} is a multicast address", "vif", item.Line, item.Column));
+                    issues.Add(new XenConfigIssue(XenConfigIssueSeverity.Error, XenVifSpec.MulticastReason(mac), "vif", item.Line, item.Column));
                 }
             }
         }
@@ -378,57 +396,5 @@ public static class XenConfigValidator
     }
 
     /// <summary>xl's parse_cpurange: comma-separated items, each <c>[^][node:|nodes:](all|N|N-M)</c>; returns the bad item or null.</summary>
-    internal static string? CheckCpuRange(string text)
-    {
-        foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string s = raw;
-            bool not = s.StartsWith('^');
-            if (not)
-            {
-                s = s[1..];
-            }
-
-            if (s.StartsWith("node:", StringComparison.Ordinal))
-            {
-                s = s[5..];
-            }
-            else if (s.StartsWith("nodes:", StringComparison.Ordinal))
-            {
-                s = s[6..];
-            }
-
-            if (s == "all")
-            {
-                if (not)
-                {
-                    return raw;
-                }
-
-                continue;
-            }
-
-            int n = CNumbers.Scan(s, 0, s.Length, 10, out long a, out bool of);
-            if (n == 0 || of || a < 0)
-            {
-                return raw;
-            }
-
-            if (n < s.Length && s[n] == '-')
-            {
-                string rest = s[(n + 1)..];
-                int m = CNumbers.Scan(rest, 0, rest.Length, 10, out long bb, out bool of2);
-                if (m == 0 || of2 || bb < a || m != rest.Length)
-                {
-                    return raw;
-                }
-            }
-            else if (n != s.Length)
-            {
-                return raw;
-            }
-        }
-
-        return null;
-    }
+    internal static string? CheckCpuRange(string text) => XenCpuList.Read(text, cpuCount: null, nodeCpus: null, out _);
 }

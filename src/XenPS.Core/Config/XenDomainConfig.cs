@@ -70,7 +70,7 @@ public sealed class XenDomainConfig
     /// <inheritdoc />
     public override string ToString() => ToConfigText();
 
-    /// <summary>The domain name (<c>name</c>). Setting it checks it with <see cref="XenConfigNames.ValidateDomainName"/>.</summary>
+    /// <summary>The domain name (<c>name</c>). Setting it checks it with <see cref="XenConfigNames.ValidateNewDomainName"/> (reading keeps any name a file has).</summary>
     public string? Name
     {
         get => GetString("name");
@@ -78,7 +78,7 @@ public sealed class XenDomainConfig
         {
             if (value is not null)
             {
-                XenConfigNames.ValidateDomainName(value);
+                XenConfigNames.ValidateNewDomainName(value);
             }
 
             SetString("name", value);
@@ -368,7 +368,7 @@ public sealed class XenDomainConfig
             // The raw indexer obeys the same rules as the typed setters.
             if (key == "name")
             {
-                XenConfigNames.ValidateDomainName(v.Text!);
+                XenConfigNames.ValidateNewDomainName(v.Text!);
             }
             else if (key is "kernel" or "ramdisk" or "bootloader")
             {

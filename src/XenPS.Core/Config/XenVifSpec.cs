@@ -211,7 +211,40 @@ public sealed partial class XenVifSpec : IEquatable<XenVifSpec>
     /// The settings as separate <c>key=value</c> arguments for <c>xl network-attach DOMAIN ...</c>: xl reads each
     /// argument as one setting, and a comma-joined spec would be taken as a bridge name (see xl.md).
     /// </summary>
-    public IReadOnlyList<string> ToNetworkAttachArguments() => Words();
+    public IReadOnlyList<string> ToNetworkAttachArguments()
+    {
+        // xl network-attach refuses what a config file's vif=[...] only ignores (xl_parse.c parse_nic_config:
+        // "unrecognized argument `foo'", exit 1; Xen's check-xl-vif-parse: `xl -N network-attach 0 foo` fails).
+        if (SourceText is { } text && string.IsNullOrWhiteSpace(text))
+        {
+            throw new XenConfigException("unrecognized argument `" + text + "': an empty vif specification (give at least bridge=...)", null, 1, 1);
+        }
+
+        if (UnrecognizedArguments.Count > 0)
+        {
+            string word = UnrecognizedArguments[0];
+            int at = SourceText?.IndexOf(word, StringComparison.Ordinal) ?? -1;
+            throw new XenConfigException($"unrecognized argument `{word}'", null, 1, at < 0 ? 1 : at + 1);
+        }
+
+        if (Mac is { } mac && IsMulticast(mac))
+        {
+            throw new XenConfigException(MulticastReason(mac), null, 1, 1);
+        }
+
+        return Words();
+    }
+
+    /// <summary>Whether a MAC address is a multicast (group) address: the lowest bit of its first octet is set.</summary>
+    public static bool IsMulticast(string mac)
+    {
+        string first = mac.Split(':')[0];
+        return int.TryParse(first, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out int octet) && (octet & 1) == 1;
+    }
+
+    /// <summary>Why a multicast MAC address is refused for a guest's network card.</summary>
+    public static string MulticastReason(string mac) =>
+        $"MAC address {mac} is a multicast address: a network card cannot have it (the lowest bit of the first octet must be 0; xl's own addresses start 00:16:3e)";
 
     /// <summary>Interfaces are equal when every setting is equal (the source text does not count).</summary>
     public bool Equals(XenVifSpec? other) =>

@@ -20,6 +20,26 @@ public abstract class XenException : Exception
 
     /// <summary>The domain involved, as it was named (name or id), when known.</summary>
     public string? Domain { get; init; }
+
+    /// <summary>
+    /// The domain's name when xl was given its id (XenPS passes running domains to xl by domid): the
+    /// message then says <c>domain 'web1' (id 7)</c> instead of <c>domain '7'</c>.
+    /// </summary>
+    public string? DomainName { get; private set; }
+
+    /// <inheritdoc />
+    public override string Message => DomainName is null || Domain is null
+        ? base.Message
+        : base.Message.Replace($"omain '{Domain}'", $"omain '{DomainName}' (id {Domain})", StringComparison.Ordinal);
+
+    /// <summary>Names the domain that <see cref="Domain"/> (a domid) stands for, in the message too.</summary>
+    public void NameDomain(string name)
+    {
+        if (Domain is { Length: > 0 } d && d.All(char.IsAsciiDigit) && name != d)
+        {
+            DomainName = name;
+        }
+    }
 }
 
 /// <summary>No domain of that name or id exists on the host.</summary>
@@ -52,7 +72,13 @@ public class XlCommandException : XenException
     /// <param name="hostName">The host it ran on.</param>
     /// <param name="domain">The domain involved, if any.</param>
     public XlCommandException(string commandLine, int exitCode, string standardError, string? hostName, string? domain = null)
-        : base(FormatMessage(commandLine, exitCode, standardError, hostName, domain))
+        : this(commandLine, exitCode, standardError, hostName, domain, FormatMessage(commandLine, exitCode, standardError, hostName, domain))
+    {
+    }
+
+    /// <summary>Creates the exception with its own message (for failures XenPS words itself).</summary>
+    protected XlCommandException(string commandLine, int exitCode, string standardError, string? hostName, string? domain, string message)
+        : base(message)
     {
         CommandLine = commandLine;
         ExitCode = exitCode;
@@ -86,7 +112,26 @@ public class XlCommandException : XenException
     }
 }
 
-/// <summary>The host has not enough free memory (or CPUs) for the operation.</summary>
+/// <summary>
+/// <c>xl vcpu-set</c> refused more vCPUs than the host has physical CPUs ("You are overcommmitting!"): not a
+/// memory shortage. <c>Set-XenDomain -VCpu N -AllowOvercommit</c> passes xl's <c>--ignore-host</c>.
+/// </summary>
+public sealed class XenVCpuOvercommitException : XlCommandException
+{
+    /// <summary>Creates the exception.</summary>
+    public XenVCpuOvercommitException(string commandLine, int exitCode, string standardError, string? hostName, string? domain = null)
+        : base(commandLine, exitCode, standardError, hostName, domain)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string ErrorId => "VCpuOvercommit";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.LimitsExceeded;
+}
+
+/// <summary>The host has not enough free memory for the operation.</summary>
 public sealed class XenInsufficientMemoryException : XlCommandException
 {
     /// <summary>Creates the exception.</summary>
@@ -124,6 +169,16 @@ public sealed class XenDomainExistsException : XlCommandException
     /// <summary>Creates the exception.</summary>
     public XenDomainExistsException(string commandLine, int exitCode, string standardError, string? hostName, string? domain = null)
         : base(commandLine, exitCode, standardError, hostName, domain)
+    {
+    }
+
+    /// <summary>Creates the exception for a domain whose config file exists (a create without -Force found it there).</summary>
+    /// <param name="domain">The domain.</param>
+    /// <param name="hostName">The host.</param>
+    /// <param name="configPath">The config file that exists.</param>
+    public XenDomainExistsException(string domain, string? hostName, string configPath)
+        : base($"create-exclusive {configPath}", 17, $"{configPath}: File exists", hostName, domain,
+            $"Domain '{domain}' already exists on host '{hostName}': its config file '{configPath}' is there. Nothing was written; use -Force to overwrite it.")
     {
     }
 
@@ -203,10 +258,15 @@ public sealed class XenAuthenticationException : XenException
 public sealed class XenTimeoutException : XenException
 {
     /// <summary>Creates the exception.</summary>
-    public XenTimeoutException(string operation, TimeSpan timeout, string? hostName, string? domain = null)
-        : base(domain is null
+    /// <param name="operation">What timed out.</param>
+    /// <param name="timeout">The limit.</param>
+    /// <param name="hostName">The host.</param>
+    /// <param name="domain">The domain, if any.</param>
+    /// <param name="detail">A last sentence: what goes on regardless (e.g. that a requested shutdown still happens).</param>
+    public XenTimeoutException(string operation, TimeSpan timeout, string? hostName, string? domain = null, string? detail = null)
+        : base((domain is null
             ? $"{operation} on host '{hostName}' did not finish within {timeout.TotalSeconds:0.#} s."
-            : $"{operation} of domain '{domain}' on host '{hostName}' did not finish within {timeout.TotalSeconds:0.#} s.")
+            : $"{operation} of domain '{domain}' on host '{hostName}' did not finish within {timeout.TotalSeconds:0.#} s.") + (detail is null ? string.Empty : " " + detail))
     {
         Operation = operation;
         Timeout = timeout;
@@ -263,6 +323,103 @@ public sealed class XenConfigException : XenException
     public override XenErrorCategory Category => XenErrorCategory.ParserError;
 }
 
+/// <summary>
+/// A file on the host was not written: the data that arrived did not match what was sent (size, SHA-256), or a
+/// step of the atomic write failed (<see cref="FileUnchanged"/>: the file is as it was), or the host never said
+/// how the write ended.
+/// </summary>
+public sealed class XenHostWriteException : XenException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="path">The file that was to be written.</param>
+    /// <param name="hostName">The host.</param>
+    /// <param name="reason">What went wrong, in the host's words where it gave any.</param>
+    /// <param name="innerException">The transport's failure, if that was the cause.</param>
+    /// <param name="fileUnchanged">Whether the host reported that it left the file as it was (false: the write was not confirmed either way).</param>
+    public XenHostWriteException(string path, string? hostName, string reason, bool fileUnchanged = true, Exception? innerException = null)
+        : base(fileUnchanged
+            ? $"Writing '{path}' on host '{hostName}' failed; the file is unchanged: {reason.Trim()}"
+            : $"Writing '{path}' on host '{hostName}' was not confirmed; check whether the file was replaced: {reason.Trim()}", innerException)
+    {
+        FileUnchanged = fileUnchanged;
+        Path = path;
+        HostName = hostName;
+        Reason = reason.Trim();
+    }
+
+    /// <summary>The file that was to be written.</summary>
+    public string Path { get; }
+
+    /// <summary>What went wrong.</summary>
+    public string Reason { get; }
+
+    /// <summary>True when the host reported that the file was left as it was.</summary>
+    public bool FileUnchanged { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => "HostWriteFailed";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.WriteError;
+}
+
+/// <summary>An exclusive create found something (a file, a link, a folder) already at the path; nothing was written.</summary>
+public sealed class XenHostFileExistsException : XenException
+{
+    /// <summary>Creates the exception.</summary>
+    public XenHostFileExistsException(string path, string? hostName)
+        : base($"'{path}' already exists on host '{hostName}'; it was left as it is.")
+    {
+        Path = path;
+        HostName = hostName;
+    }
+
+    /// <summary>The path that exists.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => "HostFileExists";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.ResourceExists;
+}
+
+/// <summary>
+/// Output of xl (or of a XenPS host script) that XenPS does not understand: the command, the host and the
+/// offending line, so the user can see what the host printed.
+/// </summary>
+public sealed class XenOutputNotUnderstoodException : XenException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="command">The command whose output it was, as shown to the user (e.g. <c>xl list -v</c>).</param>
+    /// <param name="hostName">The host.</param>
+    /// <param name="line">The offending line (or text), verbatim.</param>
+    /// <param name="reason">What is wrong with it.</param>
+    public XenOutputNotUnderstoodException(string command, string? hostName, string line, string reason)
+        : base($"'{command}' on host '{hostName}' printed output XenPS does not understand ({reason}): '{line}'")
+    {
+        Command = command;
+        HostName = hostName;
+        Line = line;
+        Reason = reason;
+    }
+
+    /// <summary>The command.</summary>
+    public string Command { get; }
+
+    /// <summary>The offending line.</summary>
+    public string Line { get; }
+
+    /// <summary>What is wrong with it.</summary>
+    public string Reason { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => "XlOutputNotUnderstood";
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => XenErrorCategory.ParserError;
+}
+
 /// <summary>A request XenPS refuses before anything runs (bad value, wrong state, file exists without -Force); <see cref="ErrorId"/> says which.</summary>
 public sealed class XenOperationException : XenException
 {
@@ -285,4 +442,44 @@ public sealed class XenOperationException : XenException
 
     /// <inheritdoc />
     public override XenErrorCategory Category => _category;
+}
+
+/// <summary>
+/// A step of a multi-step operation (rename with its config file, create and start, set with -Persist, remove
+/// with its autostart link) failed. The message says which steps had happened, which failed (in xl's or the
+/// host's own words) and what was undone. The id is the failed step's own while everything done was undone
+/// (or nothing needed undoing); <c>OperationIncomplete</c> when an undo failed too and the steps are half done.
+/// </summary>
+public sealed class XenStepsException : XenException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The whole story, as one message.</param>
+    /// <param name="failure">The failure of the step that failed.</param>
+    /// <param name="done">What had happened before the failure (in order), as phrases.</param>
+    /// <param name="undone">What was undone afterwards (in order), as phrases.</param>
+    /// <param name="complete">Whether every undo that was needed succeeded.</param>
+    public XenStepsException(string message, Exception failure, IReadOnlyList<string> done, IReadOnlyList<string> undone, bool complete)
+        : base(message, failure)
+    {
+        Done = done;
+        Undone = undone;
+        RolledBack = complete;
+        HostName = (failure as XenException)?.HostName;
+        Domain = (failure as XenException)?.Domain;
+    }
+
+    /// <summary>What had happened before the failure.</summary>
+    public IReadOnlyList<string> Done { get; }
+
+    /// <summary>What was undone afterwards.</summary>
+    public IReadOnlyList<string> Undone { get; }
+
+    /// <summary>Whether everything that needed undoing was undone.</summary>
+    public bool RolledBack { get; }
+
+    /// <inheritdoc />
+    public override string ErrorId => !RolledBack ? "OperationIncomplete" : InnerException is XenException x ? x.ErrorId : Errors.XenErrorInfo.From(InnerException!).ErrorId;
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => InnerException is XenException x ? x.Category : Errors.XenErrorInfo.From(InnerException!).Category;
 }

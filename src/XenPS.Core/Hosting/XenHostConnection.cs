@@ -18,12 +18,15 @@ public enum XenTransportKind
 /// <summary>A connection to one Xen host (<c>Connect-XenHost</c>); objects from the host carry it in <c>XenHost</c>.</summary>
 public sealed class XenHostConnection : IAsyncDisposable
 {
+    private readonly IXenToolstack _toolstack;
+    private volatile bool _closed;
+
     /// <summary>Creates a connection named <paramref name="name"/> over <paramref name="toolstack"/>.</summary>
     internal XenHostConnection(string name, XenTransportKind transport, IXenToolstack toolstack)
     {
         Name = name;
         Transport = transport;
-        Toolstack = toolstack;
+        _toolstack = toolstack;
         toolstack.Connection = this;
         ConnectedAt = DateTimeOffset.Now;
     }
@@ -47,7 +50,7 @@ public sealed class XenHostConnection : IAsyncDisposable
     public string? StatePath { get; internal init; }
 
     /// <summary>The host's config directory (default <c>/etc/xen</c>).</summary>
-    public string ConfigDirectory => Toolstack.ConfigDirectory;
+    public string ConfigDirectory => _toolstack.ConfigDirectory;
 
     /// <summary>Whether this is the runspace's default connection.</summary>
     public bool IsDefault { get; internal set; }
@@ -55,13 +58,27 @@ public sealed class XenHostConnection : IAsyncDisposable
     /// <summary>When the connection was made.</summary>
     public DateTimeOffset ConnectedAt { get; }
 
-    /// <summary>The backend that does the work.</summary>
-    internal IXenToolstack Toolstack { get; }
+    /// <summary>Whether the connection was closed (<c>Disconnect-XenHost</c>): objects that carry it no longer act.</summary>
+    public bool IsClosed => _closed;
 
-    /// <summary>Closes the connection (for SSH: the shared control connection).</summary>
+    /// <summary>The backend that does the work.</summary>
+    /// <exception cref="XenOperationException"><c>ConnectionClosed</c> once the connection was closed: nothing reaches the host through it again.</exception>
+    internal IXenToolstack Toolstack => _closed ? throw Closed() : _toolstack;
+
+    /// <summary>The error for using a closed connection: what happened and how to reconnect.</summary>
+    public XenOperationException Closed() => new(
+        "ConnectionClosed",
+        XenErrorCategory.ConnectionError,
+        $"The connection to host '{Name}' is closed (Disconnect-XenHost); nothing was done. Connect again with Connect-XenHost, then get the domains again from the new connection (Get-XenDomain -XenHost '{Name}').")
+    {
+        HostName = Name,
+    };
+
+    /// <summary>Closes the connection (for SSH: the shared control connection); objects that carry it refuse to act from now on.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Toolstack is IAsyncDisposable d)
+        _closed = true;
+        if (_toolstack is IAsyncDisposable d)
         {
             await d.DisposeAsync().ConfigureAwait(false);
         }

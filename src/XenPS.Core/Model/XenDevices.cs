@@ -175,10 +175,10 @@ public sealed class XenDiskImage
 /// <summary>One virtual CPU of a domain (<c>xl vcpu-list</c>).</summary>
 public sealed class XenVCpu
 {
-    internal XenVCpu(string domainName, int number)
+    internal XenVCpu(string domainName, int vcpu)
     {
         DomainName = domainName;
-        Number = number;
+        VCpu = vcpu;
     }
 
     /// <summary>The domain the vCPU belongs to.</summary>
@@ -187,8 +187,11 @@ public sealed class XenVCpu
     /// <summary>The domain id.</summary>
     public int? DomainId { get; internal set; }
 
-    /// <summary>The vCPU number within the domain.</summary>
-    public int Number { get; internal set; }
+    /// <summary>The domain's UUID, when the listing that produced this object knew it (<c>Get-XenVCpu</c> sets it): piping the vCPU on acts on exactly that domain.</summary>
+    public Guid? DomainUuid { get; internal set; }
+
+    /// <summary>The vCPU number within the domain (xl's <c>VCPU</c> column; binds to <c>Set-XenVCpu -VCpu</c> by property name). Was <c>Number</c> before 0.2.</summary>
+    public int VCpu { get; internal set; }
 
     /// <summary>The physical CPU it runs on; <see langword="null"/> when offline.</summary>
     public int? Cpu { get; internal set; }
@@ -218,7 +221,7 @@ public sealed class XenVCpu
     internal XenVCpu Clone() => (XenVCpu)MemberwiseClone();
 
     /// <inheritdoc />
-    public override string ToString() => $"{DomainName}:{Number}";
+    public override string ToString() => $"{DomainName}:{VCpu}";
 }
 
 /// <summary>A domain's scheduler parameters (<c>xl sched-credit</c> / <c>sched-credit2</c>).</summary>

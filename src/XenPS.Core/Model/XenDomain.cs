@@ -47,6 +47,26 @@ public sealed class XenDomain
     /// <summary>How long the domain has been up; <see langword="null"/> when Off or unknown.</summary>
     public TimeSpan? Uptime { get; internal set; }
 
+    /// <summary>
+    /// The scheduler weight (credit/credit2; default 256) of a running domain, read from the listing's own
+    /// <c>xl list -l</c> (libxl reports the live value); <see langword="null"/> when Off, when <c>xl list -l</c>
+    /// left the domain out, or under a scheduler without weights. Set it with <c>Set-XenDomain -Weight</c>.
+    /// </summary>
+    public int? Weight { get; internal set; }
+
+    /// <summary>The scheduler cap in percent of one CPU (0 = no cap), like <see cref="Weight"/>.</summary>
+    public int? Cap { get; internal set; }
+
+    /// <summary>
+    /// Where the domain's VNC server listens, as far as its config file says (<c>vnclisten</c>, top level or in
+    /// <c>vfb</c>; xl's default 127.0.0.1 when VNC is on without it); <see langword="null"/> when the config turns VNC
+    /// off or has none.
+    /// </summary>
+    public string? VncListen { get; internal set; }
+
+    /// <summary>The VNC display the config asks for (<c>vncdisplay</c>; port 5900 + display); <see langword="null"/> when it lets xl choose (<c>vncunused</c>) or VNC is off.</summary>
+    public int? VncDisplay { get; internal set; }
+
     /// <summary>The domain's config file on the host, when it has one in the config directory.</summary>
     public string? ConfigPath { get; internal set; }
 

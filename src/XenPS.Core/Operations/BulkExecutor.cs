@@ -17,13 +17,16 @@ public sealed record BulkOutcome<TItem>(TItem Item, object? Result, Exception? E
 /// Runs per-item operations concurrently, at most <see cref="ThrottleLimit"/> at a time, and hands the
 /// outcomes back in completion order to one consumer (the cmdlet's pipeline thread), which writes them.
 /// Failures are outcomes, never thrown: one item's failure does not stop the rest (unlike
-/// <c>xl shutdown -a</c>, which stops at the first). Cancellation stops outstanding items.
+/// <c>xl shutdown -a</c>, which stops at the first). Cancellation (the caller's token, <see cref="Cancel"/>
+/// or <see cref="Dispose"/>) stops outstanding items: once cancelled, no item starts its operation, and
+/// running ones see their token cancelled.
 /// </summary>
 /// <typeparam name="TItem">The item type.</typeparam>
 public sealed class BulkExecutor<TItem> : IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private readonly BlockingCollection<BulkOutcome<TItem>> _done = new();
+    private readonly CancellationTokenSource _cancellation;
     private readonly CancellationToken _cancellationToken;
     private readonly object _sync = new();
     private int _submitted;
@@ -42,7 +45,8 @@ public sealed class BulkExecutor<TItem> : IDisposable
 
         ThrottleLimit = throttleLimit;
         _slots = new SemaphoreSlim(throttleLimit, throttleLimit);
-        _cancellationToken = cancellationToken;
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _cancellationToken = _cancellation.Token;
     }
 
     /// <summary>How many items may run at once.</summary>
@@ -69,6 +73,9 @@ public sealed class BulkExecutor<TItem> : IDisposable
         {
             await _slots.WaitAsync(_cancellationToken).ConfigureAwait(false);
             acquired = true;
+
+            // A slot can come free in the same moment as the cancellation: nothing new starts after it.
+            _cancellationToken.ThrowIfCancellationRequested();
             object? result = await Task.Run(() => operation(item, _cancellationToken), _cancellationToken).ConfigureAwait(false);
             outcome = new BulkOutcome<TItem>(item, result, null);
         }
@@ -124,10 +131,29 @@ public sealed class BulkExecutor<TItem> : IDisposable
     /// <summary>Whether every submitted item has been delivered to the consumer.</summary>
     public bool AllDelivered => _delivered >= Submitted;
 
-    /// <inheritdoc />
+    /// <summary>Whether the work was cancelled (by the caller's token, <see cref="Cancel"/> or <see cref="Dispose"/>).</summary>
+    public bool IsCancelled => _cancellationToken.IsCancellationRequested;
+
+    /// <summary>Cancels every item that has not finished; none that has not started will start.</summary>
+    public void Cancel()
+    {
+        try
+        {
+            _cancellation.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed, so already cancelled.
+        }
+    }
+
+    /// <summary>
+    /// Cancels what has not finished (disposal is never a way to let work run on unobserved). The slots
+    /// and the outcome queue stay usable by items still unwinding; they hold no unmanaged resources.
+    /// </summary>
     public void Dispose()
     {
-        _slots.Dispose();
-        _done.Dispose();
+        Cancel();
+        _cancellation.Dispose();
     }
 }

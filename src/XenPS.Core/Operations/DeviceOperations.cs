@@ -57,6 +57,7 @@ public sealed class DeviceOperations
     public async Task<IReadOnlyList<XenDisk>> GetDisksAsync(DomainTarget target, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(target);
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         IReadOnlyList<XenDisk> disks = IsLive(target)
             ? await target.Host.Toolstack.GetDisksAsync(target.Reference, ct).ConfigureAwait(false)
             : DeviceSpecs.DisksFromConfig(await ReadConfigAsync(target, ct).ConfigureAwait(false), target.Domain, target.Host);
@@ -75,6 +76,7 @@ public sealed class DeviceOperations
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(request);
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         RequireGuest(target, "attach a disk to");
         bool live = RequireLiveOrPersist(target, request.Persist, "attach a disk to");
         IXenToolstack ts = target.Host.Toolstack;
@@ -124,6 +126,7 @@ public sealed class DeviceOperations
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrEmpty(vdev);
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         RequireGuest(target, "detach a disk from");
         bool live = RequireLiveOrPersist(target, persist, "detach a disk from");
         XenConfigDocument? doc = persist ? await ReadDocumentAsync(target, ct).ConfigureAwait(false) : null;
@@ -155,6 +158,7 @@ public sealed class DeviceOperations
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentException.ThrowIfNullOrEmpty(vdev);
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         RequireGuest(target, "change the CD-ROM of");
         if (!IsLive(target))
         {
@@ -190,6 +194,7 @@ public sealed class DeviceOperations
     public async Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(DomainTarget target, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(target);
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         IReadOnlyList<XenNetworkAdapter> nics = IsLive(target)
             ? await target.Host.Toolstack.GetNetworkAdaptersAsync(target.Reference, ct).ConfigureAwait(false)
             : DeviceSpecs.AdaptersFromConfig(await ReadConfigAsync(target, ct).ConfigureAwait(false), target.Domain, target.Host);
@@ -208,6 +213,7 @@ public sealed class DeviceOperations
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(request);
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         RequireGuest(target, "attach a network adapter to");
         bool live = RequireLiveOrPersist(target, request.Persist, "attach a network adapter to");
         XenVifSpec vif = DeviceSpecs.BuildVif(request);
@@ -262,6 +268,7 @@ public sealed class DeviceOperations
             throw new ArgumentException("An index or a MAC address is needed.", nameof(index));
         }
 
+        target = await target.CurrentAsync(ct).ConfigureAwait(false);
         RequireGuest(target, "detach a network adapter from");
         bool live = RequireLiveOrPersist(target, persist, "detach a network adapter from");
         string what = index is int i ? $"network adapter {i.ToString(CultureInfo.InvariantCulture)}" : $"network adapter {mac}";

@@ -200,7 +200,8 @@ public static class DeviceSpecs
             }
         }
 
-        Add("bridge", request.Bridge);
+        // xl's own default, written out: a vif spec with no setting at all is refused by the parser.
+        Add("bridge", request.Bridge ?? DefaultBridge);
         Add("mac", request.Mac);
         Add("model", request.Model);
         Add("ip", request.Ip);

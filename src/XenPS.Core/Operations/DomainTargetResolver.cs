@@ -4,18 +4,56 @@ namespace XenPS.Operations;
 
 /// <summary>A domain to act on, and the host it is on.</summary>
 /// <param name="Host">The connection.</param>
-/// <param name="Domain">The domain as last listed.</param>
+/// <param name="Domain">The domain as last seen (listed, or the object that was piped).</param>
 public sealed record DomainTarget(XenHostConnection Host, XenDomain Domain)
 {
-    /// <summary>What xl is given to name the domain (its name).</summary>
-    public string Reference => Domain.Name;
+    /// <summary>
+    /// What xl is given to name the domain: the domid of a running domain (never a name that could read as
+    /// an option or match another domain), the name of an Off one (which xl is not given: Off domains are
+    /// reached through their config files).
+    /// </summary>
+    public string Reference => Domain.Id is int id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : Domain.Name;
+
+    /// <summary>The command's locator (one listing per host per command at most); a new one when not set.</summary>
+    public DomainLocator? Locator { get; init; }
+
+    /// <summary>Whether the caller wants the domain as it is afterwards (<c>-PassThru</c>): a targeted read after the action. Default true.</summary>
+    public bool ReadBack { get; init; } = true;
+
+    /// <summary>
+    /// This target with the domain as it is now, found by its identity (<see cref="DomainLocator"/>); every
+    /// verb calls it just before acting.
+    /// </summary>
+    /// <exception cref="XenDomainNotFoundException">The domain is gone: the error names its name, id and host.</exception>
+    public async Task<DomainTarget> CurrentAsync(CancellationToken cancellationToken)
+    {
+        XenDomain now = await FindAsync(fresh: false, cancellationToken).ConfigureAwait(false) ?? throw DomainLocator.Gone(Host, Domain);
+        return this with { Domain = now };
+    }
+
+    /// <summary>The domain as it is now (a fresh targeted read), or <see langword="null"/> when it is gone.</summary>
+    public Task<XenDomain?> FindAsync(bool fresh, CancellationToken cancellationToken) =>
+        (Locator ?? new DomainLocator()).FindAsync(Host, Domain, fresh, cancellationToken);
+
+    /// <summary>The domain after an action: a targeted read when <see cref="ReadBack"/>, else <see langword="null"/> (nothing read).</summary>
+    public Task<XenDomain?> AfterAsync(CancellationToken cancellationToken) =>
+        ReadBack ? FindAsync(fresh: true, cancellationToken) : Task.FromResult<XenDomain?>(null);
 }
 
 /// <summary>What a cmdlet was asked to act on: names (wildcards), ids, UUIDs or domain objects.</summary>
 public sealed class DomainSelector
 {
-    /// <summary>Names or wildcard patterns.</summary>
+    /// <summary>
+    /// Names or wildcard patterns, matched case-sensitively as xl matches names. A pattern that is also the
+    /// exact name of a domain (on any host searched) means that domain only.
+    /// </summary>
     public IReadOnlyList<string>? Names { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Names"/> are literal names, never patterns: names that came down the pipeline
+    /// (strings, a CSV row's Name column) rather than typed as an argument.
+    /// </summary>
+    public bool NamesAreLiteral { get; init; }
 
     /// <summary>Domain ids.</summary>
     public IReadOnlyList<int>? Ids { get; init; }
@@ -91,7 +129,12 @@ public static class DomainTargetResolver
     /// <summary>Selects from listings already made (pure; unit-tested).</summary>
     public static DomainResolution Select(IReadOnlyList<(XenHostConnection Host, IReadOnlyList<XenDomain> Domains)> listings, DomainSelector selector)
     {
-        var wildcards = (selector.Names ?? []).Select(XenWildcard.Create).ToList();
+        // Names are xl's: case-sensitive. A pattern that is some domain's exact name means that domain only
+        // ('web*' names the domain 'web*', not web1 and web2), and piped names are never patterns.
+        var allNames = new HashSet<string>(listings.SelectMany(l => l.Domains.Select(d => d.Name)), StringComparer.Ordinal);
+        var wildcards = (selector.Names ?? [])
+            .Select(n => selector.NamesAreLiteral || allNames.Contains(n) ? XenWildcard.ForLiteral(n) : XenWildcard.Create(n, caseSensitive: true))
+            .ToList();
         var ids = selector.Ids ?? [];
         var uuids = selector.Uuids ?? [];
         bool unfiltered = wildcards.Count == 0 && ids.Count == 0 && uuids.Count == 0;
@@ -134,7 +177,7 @@ public static class DomainTargetResolver
                     hit = false;
                 }
 
-                if (hit && seen.Add((host, d.Name)))
+                if (hit && seen.Add((host, d.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? d.ConfigPath ?? d.Name)))
                 {
                     targets.Add(new DomainTarget(host, d));
                 }

@@ -26,3 +26,60 @@ public static class SavePaths
         return entries.Any(e => e.IsDirectory && e.Name == name) ? path + "/" + target.Domain.Name + ".save" : path;
     }
 }
+
+/// <summary>
+/// The save files one command has already written or is writing, by host: a second domain aimed at
+/// the same file in the same command (<c>Get-XenDomain web* | Save-XenDomain -Path all.save</c>) is
+/// refused before xl runs, so the first domain's memory image is never saved over. Thread-safe: a
+/// throttled command saves several domains at once.
+/// </summary>
+public sealed class SaveFileClaims
+{
+    private readonly Dictionary<(string Host, string Path), string> _owners = new();
+    private readonly object _sync = new();
+
+    /// <summary>Claims <paramref name="path"/> on the target's host for its domain; throws <c>SaveFileInUse</c> when another domain of this command has it.</summary>
+    public void Claim(DomainTarget target, string path)
+    {
+        var key = (target.Host.Name, Normalize(path));
+        lock (_sync)
+        {
+            if (_owners.TryGetValue(key, out string? owner) && owner != target.Domain.Name)
+            {
+                throw new XenOperationException(
+                    "SaveFileInUse", XenErrorCategory.ResourceExists,
+                    $"Domain '{target.Domain.Name}' on host '{target.Host.Name}' was not saved: '{path}' is the save file of domain '{owner}' in this command, and saving over it would lose that domain's memory image. " +
+                    $"Domain '{target.Domain.Name}' is left as it was. Give a folder (each domain is saved to <folder>/<name>.save) or a file per domain.")
+                {
+                    HostName = target.Host.Name,
+                    Domain = target.Domain.Name,
+                };
+            }
+
+            _owners[key] = target.Domain.Name;
+        }
+    }
+
+    // Paths on the host as xl opens them: "/a//b/./c" and "/a/b/c" are one file.
+    private static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (string p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (p == ".")
+            {
+                continue;
+            }
+
+            if (p == ".." && parts.Count > 0)
+            {
+                parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+
+            parts.Add(p);
+        }
+
+        return (path.StartsWith('/') ? "/" : string.Empty) + string.Join('/', parts);
+    }
+}

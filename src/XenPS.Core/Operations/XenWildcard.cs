@@ -4,22 +4,27 @@ using System.Text.RegularExpressions;
 namespace XenPS.Operations;
 
 /// <summary>
-/// PowerShell's wildcard language (<c>*</c>, <c>?</c>, <c>[abc]</c>, <c>[a-z]</c>, backtick escapes),
-/// case-insensitive, for Core code that cannot use System.Management.Automation.WildcardPattern.
+/// PowerShell's wildcard language (<c>*</c>, <c>?</c>, <c>[abc]</c>, <c>[a-z]</c>, backtick escapes), for
+/// Core code that cannot use System.Management.Automation.WildcardPattern. Case-insensitive for
+/// connection names (<see cref="Create(string)"/>); case-sensitive for domain names, as xl's are
+/// (<see cref="Create(string, bool)"/>); or no wildcards at all (<see cref="ForLiteral"/>).
 /// </summary>
 public sealed class XenWildcard
 {
     private readonly Regex? _regex;
     private readonly string _literal;
+    private readonly StringComparison _comparison;
 
-    private XenWildcard(string pattern)
+    private XenWildcard(string pattern, bool caseSensitive, bool literal)
     {
         Pattern = pattern;
-        HasWildcards = ContainsWildcard(pattern);
-        _literal = Unescape(pattern);
+        _comparison = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        HasWildcards = !literal && ContainsWildcard(pattern);
+        _literal = literal ? pattern : Unescape(pattern);
         if (HasWildcards)
         {
-            _regex = new Regex(ToRegex(pattern), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+            RegexOptions options = RegexOptions.CultureInvariant | RegexOptions.Singleline | (caseSensitive ? RegexOptions.None : RegexOptions.IgnoreCase);
+            _regex = new Regex(ToRegex(pattern), options);
         }
     }
 
@@ -32,8 +37,16 @@ public sealed class XenWildcard
     /// <summary>The pattern with backtick escapes removed (the literal it names when <see cref="HasWildcards"/> is false).</summary>
     public string Literal => _literal;
 
-    /// <summary>Creates a matcher for <paramref name="pattern"/>.</summary>
-    public static XenWildcard Create(string pattern) => new(pattern ?? throw new ArgumentNullException(nameof(pattern)));
+    /// <summary>Creates a case-insensitive matcher for <paramref name="pattern"/> (connection names).</summary>
+    public static XenWildcard Create(string pattern) => Create(pattern, caseSensitive: false);
+
+    /// <summary>Creates a matcher for <paramref name="pattern"/>; domain names match case-sensitively, as xl's do.</summary>
+    public static XenWildcard Create(string pattern, bool caseSensitive) =>
+        new(pattern ?? throw new ArgumentNullException(nameof(pattern)), caseSensitive, literal: false);
+
+    /// <summary>A case-sensitive matcher of exactly <paramref name="text"/>: <c>*</c>, <c>[</c> and backticks are plain characters.</summary>
+    public static XenWildcard ForLiteral(string text) =>
+        new(text ?? throw new ArgumentNullException(nameof(text)), caseSensitive: true, literal: true);
 
     /// <summary>Whether <paramref name="text"/> has an unescaped <c>*</c>, <c>?</c> or <c>[</c>.</summary>
     public static bool ContainsWildcard(string text)
@@ -73,9 +86,9 @@ public sealed class XenWildcard
         return sb.ToString();
     }
 
-    /// <summary>Whether <paramref name="text"/> matches (case-insensitive, whole string).</summary>
+    /// <summary>Whether <paramref name="text"/> matches (the whole string).</summary>
     public bool IsMatch(string text) =>
-        _regex is null ? string.Equals(text, _literal, StringComparison.OrdinalIgnoreCase) : _regex.IsMatch(text);
+        _regex is null ? string.Equals(text, _literal, _comparison) : _regex.IsMatch(text);
 
     private static string Unescape(string pattern)
     {

@@ -48,12 +48,22 @@ internal static class SimEngine
             StartedAt = now,
         });
         SimFileSystem.Initialise(host);
-        host.Dmesg.Add($"(XEN) Xen version {options.XenVersion} (simulated) (XenPS simulator)");
-        host.Dmesg.Add($"(XEN) Command line: dom0_mem={options.Dom0MemoryMB}M,max:{options.Dom0MemoryMB}M dom0_max_vcpus={options.CpuCount}");
-        host.Dmesg.Add($"(XEN) Using scheduler: SMP {options.Scheduler} Scheduler ({options.Scheduler})");
-        host.Dmesg.Add($"(XEN) Brought up {options.CpuCount} CPUs");
+        // As real Xen prints with console_timestamps=boot (fixture 011): a raw counter before the clock is set, then seconds.
+        host.Dmesg.Add($"(XEN) [0000000025048731] Xen version {options.XenVersion} (simulated) (XenPS simulator)");
+        host.Dmesg.Add($"(XEN) [00000000254125bd] Command line: dom0_mem={options.Dom0MemoryMB}M,max:{options.Dom0MemoryMB}M dom0_max_vcpus={options.CpuCount} console_timestamps=boot");
+        host.Dmesg.Add($"(XEN) [    0.512034] Using scheduler: {SchedulerTitle(options.Scheduler)} ({options.Scheduler})");
+        host.Dmesg.Add($"(XEN) [    1.204118] Brought up {options.CpuCount} CPUs");
+        host.Dmesg.Add("(XEN) [    6.881260] *** LOADING DOMAIN 0 ***");
+        host.Dmesg.Add($"(XEN) [   13.061681] Freed 644kB init memory");
         return host;
     }
+
+    private static string SchedulerTitle(string scheduler) => scheduler switch
+    {
+        "credit" => "SMP Credit Scheduler",
+        "credit2" => "SMP Credit Scheduler rev2",
+        _ => scheduler,
+    };
 
     public static DomainState Resolve(HostState host, string domain, string commandLine)
     {
@@ -398,6 +408,43 @@ internal static class SimEngine
 
     public static void Shutdown(HostState host, string domain, bool reboot, string commandLine, DateTimeOffset now)
     {
+        if (CheckShutdown(host, domain, reboot, commandLine) is DomainState dom)
+        {
+            ApplyShutdownAction(host, dom, reboot ? dom.OnReboot : dom.OnPoweroff, reboot ? "reboot" : "poweroff", now);
+        }
+    }
+
+    /// <summary>
+    /// A shutdown or reboot that the guest acknowledges now and completes at <paramref name="due"/>: what xl
+    /// does when its wait (<c>-w</c>) is given up early. The request is not taken back; the guest goes down
+    /// at its own pace (<see cref="ApplyDue"/>).
+    /// </summary>
+    public static void RequestShutdown(HostState host, string domain, bool reboot, string commandLine, DateTimeOffset due)
+    {
+        if (CheckShutdown(host, domain, reboot, commandLine) is DomainState dom)
+        {
+            dom.PendingStopAt = due;
+            dom.PendingReboot = reboot;
+        }
+    }
+
+    /// <summary>Completes every requested shutdown or reboot that is due by <paramref name="now"/> (at its due time, so every reader sees the same outcome).</summary>
+    public static void ApplyDue(HostState host, DateTimeOffset now)
+    {
+        foreach (DomainState dom in host.Domains.Where(d => d.PendingStopAt is { } at && at <= now).OrderBy(d => d.PendingStopAt).ToList())
+        {
+            DateTimeOffset at = dom.PendingStopAt!.Value;
+            dom.PendingStopAt = null;
+            if (dom.State is SimRunState.Running)
+            {
+                ApplyShutdownAction(host, dom, dom.PendingReboot ? dom.OnReboot : dom.OnPoweroff, dom.PendingReboot ? "reboot" : "poweroff", at);
+            }
+        }
+    }
+
+    // The checks xl's shutdown/reboot make; null when there is nothing to do (already shut down).
+    private static DomainState? CheckShutdown(HostState host, string domain, bool reboot, string commandLine)
+    {
         DomainState dom = Resolve(host, domain, commandLine);
         RefuseDom0(dom, commandLine, domain, reboot ? "Reboot" : "Shutdown");
         string verb = reboot ? "Rebooting" : "Shutting down";
@@ -411,12 +458,7 @@ internal static class SimEngine
                 domain);
         }
 
-        if (dom.State is SimRunState.Shutdown or SimRunState.Crashed or SimRunState.Dying)
-        {
-            return;
-        }
-
-        ApplyShutdownAction(host, dom, reboot ? dom.OnReboot : dom.OnPoweroff, reboot ? "reboot" : "poweroff", now);
+        return dom.State is SimRunState.Shutdown or SimRunState.Crashed or SimRunState.Dying ? null : dom;
     }
 
     public static void Crash(HostState host, string domain, string commandLine, DateTimeOffset now)
@@ -615,10 +657,12 @@ internal static class SimEngine
         dom.MaxMemoryMB = maxMemoryMB;
     }
 
-    public static void SetVCpus(HostState host, string domain, int count, string commandLine)
+    public static void SetVCpus(HostState host, string domain, int count, bool ignoreHost, string commandLine)
     {
         DomainState dom = Resolve(host, domain, commandLine);
-        if (count > host.CpuCount)
+
+        // xl_vcpu.c vcpuset: only a rise above both the online vCPUs and the host's CPUs is refused, and not with --ignore-host.
+        if (!ignoreHost && count > dom.OnlineVCpus && count > host.CpuCount)
         {
             // 248 ("overcommmitting" is xl's spelling).
             throw new SimXlError(commandLine, 1,
@@ -682,51 +726,24 @@ internal static class SimEngine
         }
     }
 
-    /// <summary>A cpu list (<c>all</c>, <c>0-1,3</c>) as xl prints it back; null when a CPU does not exist (267).</summary>
+    /// <summary>
+    /// A cpu list as xl prints it back (<c>all</c>, <c>0-1,3</c>), read with the config validator's reader
+    /// (<c>^N</c>, <c>all,^N</c>, <c>nodes:...</c>; a simulated host is one NUMA node, node 0); null when xl
+    /// refuses the list or it names no CPU of the host (267).
+    /// </summary>
     private static string? NormalizeAffinity(HostState host, string list)
     {
-        if (list is "all" or "-")
+        if (list is "-")
         {
             return "all";
         }
 
-        var cpus = new SortedSet<int>();
-        foreach (string part in list.Split(',', StringSplitOptions.TrimEntries))
+        if (XenCpuList.Read(list, host.CpuCount, node => node == 0 ? Enumerable.Range(0, host.CpuCount) : [], out SortedSet<int> cpus) is not null || cpus.Count == 0)
         {
-            string[] range = part.Split('-');
-            if (range.Length is < 1 or > 2
-                || !int.TryParse(range[0], NumberStyles.None, s_inv, out int from)
-                || !int.TryParse(range[^1], NumberStyles.None, s_inv, out int to)
-                || from > to || to >= host.CpuCount)
-            {
-                return null;
-            }
-
-            for (int c = from; c <= to; c++)
-            {
-                cpus.Add(c);
-            }
+            return null;
         }
 
-        if (cpus.Count == host.CpuCount)
-        {
-            return "all";
-        }
-
-        var parts = new List<string>();
-        int[] all = cpus.ToArray();
-        for (int i = 0; i < all.Length; i++)
-        {
-            int start = all[i];
-            while (i + 1 < all.Length && all[i + 1] == all[i] + 1)
-            {
-                i++;
-            }
-
-            parts.Add(start == all[i] ? start.ToString(s_inv) : $"{start}-{all[i]}");
-        }
-
-        return string.Join(',', parts);
+        return XenCpuList.Format(cpus, host.CpuCount);
     }
 
     public static void SetScheduler(HostState host, string domain, int? weight, int? cap, string commandLine)
@@ -887,12 +904,74 @@ internal static class SimEngine
             }
         }
 
+        foreach (string removed in host.XenStoreRemoved)
+        {
+            foreach (string key in leaves.Keys.Where(k => k == removed || k.StartsWith(removed + "/", StringComparison.Ordinal)).ToList())
+            {
+                leaves.Remove(key);
+            }
+        }
+
         foreach (KeyValuePair<string, string> pair in host.XenStore)
         {
             leaves[pair.Key] = pair.Value;
         }
 
         return leaves;
+    }
+
+    /// <summary>Every node of the store: the leaves and the folders between them (value "").</summary>
+    public static SortedDictionary<string, string> XenStoreNodes(HostState host)
+    {
+        var nodes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> leaf in XenStoreLeaves(host))
+        {
+            int slash = leaf.Key.IndexOf('/', 1);
+            while (slash > 0)
+            {
+                nodes.TryAdd(leaf.Key[..slash], string.Empty);
+                slash = leaf.Key.IndexOf('/', slash + 1);
+            }
+
+            nodes[leaf.Key] = leaf.Value;
+        }
+
+        return nodes;
+    }
+
+    /// <summary>
+    /// xenstore-rm: removes the node and everything below it. A node that does not exist is fine when its parent does
+    /// (xenstored do_rm: "Didn't exist already? Fine, if parent exists"); otherwise xenstore-rm fails.
+    /// </summary>
+    public static void XenStoreRemove(HostState host, string path, string commandLine)
+    {
+        SortedDictionary<string, string> nodes = XenStoreNodes(host);
+        string parent = path.LastIndexOf('/') is int i and > 0 ? path[..i] : "/";
+        if (!nodes.ContainsKey(path))
+        {
+            if (parent == "/" || nodes.ContainsKey(parent))
+            {
+                return;
+            }
+
+            throw new SimXlError(commandLine, 1, $"xenstore-rm: could not remove path {path}\n", null);
+        }
+
+        foreach (string key in host.XenStore.Keys.Where(k => k == path || k.StartsWith(path + "/", StringComparison.Ordinal)).ToList())
+        {
+            host.XenStore.Remove(key);
+        }
+
+        if (XenStoreLeaves(host).Keys.Any(k => k == path || k.StartsWith(path + "/", StringComparison.Ordinal)))
+        {
+            host.XenStoreRemoved.Add(path);
+        }
+
+        // The parent stays, as in xenstored, even when this was its last child (the simulator only stores leaves).
+        if (parent != "/" && !XenStoreNodes(host).ContainsKey(parent))
+        {
+            host.XenStore[parent] = string.Empty;
+        }
     }
 
     // ---- migration ----
@@ -982,10 +1061,62 @@ internal static class SimEngine
         _ => '-',
     };
 
-    public static TimeSpan CpuTime(HostState host, DomainState dom, DateTimeOffset now)
+    public static TimeSpan CpuTime(HostState host, DomainState dom, DateTimeOffset now) =>
+        TimeSpan.FromSeconds(Math.Round(CpuSeconds(dom, now), 1));
+
+    /// <summary>
+    /// CPU seconds a domain has used: it grows only while the domain runs (paused, shut down or crashed: it stops),
+    /// at a rate that moves (between 0.2 and 1.8 times an idle guest's 2% per vCPU, Domain-0's 10%, over a
+    /// 90-second wave with a phase per domain), so that xentop-style percentages move as on a real host. Monotonic.
+    /// </summary>
+    public static double CpuSeconds(DomainState dom, DateTimeOffset now)
     {
-        // Deterministic and monotonic: an idle guest uses a few percent of its vCPUs.
-        double seconds = Math.Max(0, (now - dom.StartedAt).TotalSeconds) * (dom.IsDom0 ? 0.1 : 0.02) * Math.Max(1, dom.OnlineVCpus);
-        return TimeSpan.FromSeconds(Math.Round(seconds, 1));
+        double t = RunningSeconds(dom, now);
+        double rate = (dom.IsDom0 ? 0.1 : 0.02) * Math.Max(1, dom.OnlineVCpus);
+        const double w = 2 * Math.PI / 90;
+        double phase = dom.Id * 1.7;
+        return Math.Max(0, (rate * t) + (0.8 * rate / w * (Math.Cos(phase) - Math.Cos((w * t) + phase))));
+    }
+
+    /// <summary>How long the domain has been running (not paused, not shut down) since it started.</summary>
+    public static double RunningSeconds(DomainState dom, DateTimeOffset now)
+    {
+        if (dom.CpuEpoch != dom.StartedAt)
+        {
+            // Not reconciled since it started (a read right after a create): it has run since StartedAt if running.
+            return dom.State == SimRunState.Running ? Math.Max(0, (now - dom.StartedAt).TotalSeconds) : 0;
+        }
+
+        double banked = dom.CpuBankSeconds;
+        return dom.RunningSince is DateTimeOffset since ? banked + Math.Max(0, (now - since).TotalSeconds) : banked;
+    }
+
+    /// <summary>
+    /// Brings every domain's CPU accounting up to <paramref name="now"/> after a change: the time a domain ran is
+    /// banked when it stops running and the clock restarts when it runs again. A new domain (or one that was
+    /// restored or received: a new <c>StartedAt</c>) starts from zero.
+    /// </summary>
+    public static void ReconcileCpu(HostState host, DateTimeOffset now)
+    {
+        foreach (DomainState dom in host.Domains)
+        {
+            if (dom.CpuEpoch != dom.StartedAt)
+            {
+                dom.CpuEpoch = dom.StartedAt;
+                dom.CpuBankSeconds = 0;
+                dom.RunningSince = dom.State == SimRunState.Running ? dom.StartedAt : null;
+            }
+
+            bool running = dom.State == SimRunState.Running;
+            if (running && dom.RunningSince is null)
+            {
+                dom.RunningSince = now;
+            }
+            else if (!running && dom.RunningSince is DateTimeOffset since)
+            {
+                dom.CpuBankSeconds += Math.Max(0, (now - since).TotalSeconds);
+                dom.RunningSince = null;
+            }
+        }
     }
 }

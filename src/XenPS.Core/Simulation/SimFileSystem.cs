@@ -91,22 +91,51 @@ internal static class SimFileSystem
 
     public static string? ReadText(HostState host, string path) => Resolve(host, path, out _) is { Kind: FileNodeKind.File } node ? node.Content : null;
 
-    /// <summary>Writes a file; false when its folder does not exist (or the path is a folder).</summary>
-    public static bool TryWrite(HostState host, string path, string content)
+    /// <summary>Writes a file as <c>open(O_TRUNC)</c> does (xl save): through a symbolic link, keeping the mode; false when its folder does not exist (or the path is a folder).</summary>
+    public static bool TryWrite(HostState host, string path, string content) =>
+        Write(host, path, content, exclusive: false, newMode: "644") == SimWriteResult.Written;
+
+    /// <summary>
+    /// XenPS's verified atomic write (XlHostScripts.AtomicWrite) on the simulated host: a symbolic link is written
+    /// through, a replaced file keeps its mode, a new one gets <paramref name="newMode"/>; with
+    /// <paramref name="exclusive"/> nothing is written when anything (file, link, folder) is at the path.
+    /// </summary>
+    public static SimWriteResult Write(HostState host, string path, string content, bool exclusive, string newMode)
     {
         string? normalized = Normalize(path);
-        if (normalized is null || normalized == "/" || !IsDirectory(host, Parent(normalized)))
+        if (normalized is null || normalized == "/")
         {
-            return false;
+            return SimWriteResult.NoFolder;
         }
 
-        if (host.Files.TryGetValue(normalized, out FileNode? existing) && existing.Kind == FileNodeKind.Directory)
+        host.Files.TryGetValue(normalized, out FileNode? existing);
+        if (exclusive && existing is not null)
         {
-            return false;
+            return SimWriteResult.Exists;
         }
 
-        host.Files[normalized] = new FileNode { Kind = FileNodeKind.File, Content = content };
-        return true;
+        if (existing is { Kind: FileNodeKind.Link })
+        {
+            // The link stays; its target (which may not exist yet) is what is written.
+            existing = Resolve(host, normalized, out normalized);
+            if (existing is null && host.Files.ContainsKey(normalized))
+            {
+                return SimWriteResult.TooManyLinks;
+            }
+        }
+
+        if (!IsDirectory(host, Parent(normalized)))
+        {
+            return SimWriteResult.NoFolder;
+        }
+
+        if (existing is { Kind: FileNodeKind.Directory })
+        {
+            return SimWriteResult.IsDirectory;
+        }
+
+        host.Files[normalized] = new FileNode { Kind = FileNodeKind.File, Content = content, Mode = existing?.Mode ?? newMode };
+        return SimWriteResult.Written;
     }
 
     public static IEnumerable<string> Children(HostState host, string folder)
@@ -116,4 +145,14 @@ internal static class SimFileSystem
             .Where(k => k.Length > prefix.Length && k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) < 0)
             .OrderBy(k => k, StringComparer.Ordinal);
     }
+}
+
+/// <summary>How a simulated file write ended.</summary>
+internal enum SimWriteResult
+{
+    Written,
+    Exists,
+    NoFolder,
+    IsDirectory,
+    TooManyLinks,
 }

@@ -49,11 +49,15 @@ internal sealed class HostState
 
     public Dictionary<string, string> XenStore { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Nodes Xen wrote that a caller removed (<c>xenstore-rm</c>): hidden, with everything below them.</summary>
+    public List<string> XenStoreRemoved { get; set; } = new();
+
     public List<string> Dmesg { get; set; } = new();
 
     public Dictionary<string, double> LatencySeconds { get; set; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, FaultState> Faults { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Pending faults, oldest first: several for one operation (on different domains, or one after another) all stay.</summary>
+    public List<FaultState> Faults { get; set; } = new();
 
     public List<string> MigrationFailures { get; set; } = new();
 
@@ -81,6 +85,8 @@ internal sealed class HostState
 
 internal sealed class FaultState
 {
+    public string Operation { get; set; } = string.Empty;
+
     public int Count { get; set; }
 
     /// <summary>Only calls for this domain fail (null: any call of the operation).</summary>
@@ -148,6 +154,21 @@ internal sealed class DomainState
 
     public DateTimeOffset StartedAt { get; set; }
 
+    /// <summary>CPU accounting (see <c>SimEngine.ReconcileCpu</c>): seconds run before <see cref="RunningSince"/>.</summary>
+    public double CpuBankSeconds { get; set; }
+
+    /// <summary>When the domain last started running; null while it does not run.</summary>
+    public DateTimeOffset? RunningSince { get; set; }
+
+    /// <summary>The <see cref="StartedAt"/> the accounting belongs to (a restored or received domain starts again from zero).</summary>
+    public DateTimeOffset? CpuEpoch { get; set; }
+
+    /// <summary>When a requested shutdown or reboot takes effect (the guest acknowledged, and is still going down), or null.</summary>
+    public DateTimeOffset? PendingStopAt { get; set; }
+
+    /// <summary>Whether the pending stop is a reboot (else a poweroff).</summary>
+    public bool PendingReboot { get; set; }
+
     public List<DiskState> Disks { get; set; } = new();
 
     public List<NicState> Nics { get; set; } = new();
@@ -208,6 +229,9 @@ internal sealed class FileNode
 
     /// <summary>The bytes a disk image takes on the host's disk (0 for a sparse raw file).</summary>
     public long Allocated { get; set; }
+
+    /// <summary>The file's mode in octal as chmod takes it (<c>644</c>, <c>600</c>); null for 644.</summary>
+    public string? Mode { get; set; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true)]

@@ -20,7 +20,7 @@ public sealed class SimulatedFabric
         "Shutdown", "Reboot", "Destroy", "Pause", "Unpause", "Save", "Restore", "Rename", "SetMemory", "SetMaxMemory",
         "SetVCpuCount", "GetVCpus", "PinVCpu", "GetSchedulerParameters", "SetSchedulerParameters", "GetUptime",
         "GetDisks", "AttachDisk", "DetachDisk", "InsertCd", "EjectCd", "GetNetworkAdapters", "AttachNetworkAdapter", "DetachNetworkAdapter", "GetBridges",
-        "XenStoreRead", "XenStoreList", "XenStoreWrite", "Migrate",
+        "XenStoreRead", "XenStoreList", "XenStoreWrite", "XenStoreTree", "XenStoreRemove", "GetStatistics", "EnterConsole", "Migrate",
         "FileExists", "ReadFile", "WriteFile", "DeleteFile", "ListDirectory", "CreateSymbolicLink", "CreateDiskImage",
     ];
 
@@ -133,11 +133,12 @@ public sealed class SimulatedFabric
         {
             if (count == 0)
             {
-                host.Faults.Remove(op);
+                host.Faults.RemoveAll(f => f.Operation == op && (domain is null || string.Equals(f.Domain, domain, StringComparison.OrdinalIgnoreCase)));
             }
             else
             {
-                host.Faults[op] = new FaultState { Count = count, Message = message.EndsWith('\n') ? message : message + "\n", Domain = domain };
+                // Queued behind the faults already pending: one for web1 and one for web2 both happen.
+                host.Faults.Add(new FaultState { Operation = op, Count = count, Message = message.EndsWith('\n') ? message : message + "\n", Domain = domain });
             }
         }, cancellationToken);
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using XenPS.Config;
 using XenPS.Toolstack;
 
 namespace XenPS.Simulation;
@@ -58,18 +59,19 @@ public sealed class SimulatedToolstack : IXenToolstack
         bool write,
         Func<FabricState, HostState, DateTimeOffset, T> action,
         CancellationToken cancellationToken,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        bool noLatency = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         (double latency, bool faultPending) = await _fabric.Store.ReadAsync(
             fabric =>
             {
                 HostState host = Host(fabric);
-                return (host.LatencySeconds.GetValueOrDefault(operation), host.Faults.TryGetValue(operation, out FaultState? fault) && fault.Count > 0);
+                return (host.LatencySeconds.GetValueOrDefault(operation), host.Faults.Any(f => f.Operation == operation && f.Count > 0));
             },
             cancellationToken).ConfigureAwait(false);
 
-        if (latency > 0)
+        if (latency > 0 && !noLatency)
         {
             TimeSpan delay = TimeSpan.FromSeconds(latency);
             if (timeout is TimeSpan limit && delay > limit)
@@ -86,10 +88,18 @@ public sealed class SimulatedToolstack : IXenToolstack
         T Body(FabricState fabric)
         {
             HostState host = Host(fabric);
+            DateTimeOffset now = _time.GetUtcNow();
+            foreach (HostState h in fabric.Hosts)
+            {
+                // Guests that were asked to shut down earlier and are done by now.
+                SimEngine.ApplyDue(h, now);
+            }
+
             TakeFault(host, operation, commandLine, domain);
-            T result = action(fabric, host, _time.GetUtcNow());
+            T result = action(fabric, host, now);
             if (write)
             {
+                SimEngine.ReconcileCpu(host, now);
                 host.Generation++;
             }
 
@@ -124,12 +134,10 @@ public sealed class SimulatedToolstack : IXenToolstack
 
     private static void TakeFault(HostState host, string operation, string commandLine, string? domain)
     {
-        if (!host.Faults.TryGetValue(operation, out FaultState? fault) || fault.Count <= 0)
-        {
-            return;
-        }
-
-        if (fault.Domain is { } only && !string.Equals(only, domain, StringComparison.OrdinalIgnoreCase))
+        // The oldest pending fault of the operation that applies to this call (any domain, or this one).
+        FaultState? fault = host.Faults.FirstOrDefault(f =>
+            f.Operation == operation && f.Count > 0 && (f.Domain is null || string.Equals(f.Domain, domain, StringComparison.OrdinalIgnoreCase)));
+        if (fault is null)
         {
             return;
         }
@@ -137,7 +145,7 @@ public sealed class SimulatedToolstack : IXenToolstack
         fault.Count--;
         if (fault.Count == 0)
         {
-            host.Faults.Remove(operation);
+            host.Faults.Remove(fault);
         }
 
         int exitCode = operation is "Create" or "CreateFromFile" ? 3 : 1;
@@ -147,12 +155,12 @@ public sealed class SimulatedToolstack : IXenToolstack
         };
     }
 
-    private Task RunAsync(string operation, string? domain, string commandLine, Action<HostState, DateTimeOffset> action, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+    private Task RunAsync(string operation, string? domain, string commandLine, Action<HostState, DateTimeOffset> action, CancellationToken cancellationToken, TimeSpan? timeout = null, bool noLatency = false) =>
         RunAsync(operation, domain, commandLine, write: true, (_, host, now) =>
         {
             action(host, now);
             return true;
-        }, cancellationToken, timeout);
+        }, cancellationToken, timeout, noLatency);
 
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or ',' or '@')
@@ -186,11 +194,17 @@ public sealed class SimulatedToolstack : IXenToolstack
             MaxVCpu = dom.MaxVCpus,
             CpuTime = SimEngine.CpuTime(host, dom, now),
             Uptime = now - dom.StartedAt,
+
+            // As xl list -l reports them (Domain-0 included, fixture 291).
+            Weight = dom.Weight,
+            Cap = dom.Cap,
         };
         if (configs.TryGetValue(dom.Name, out OffConfig? config))
         {
             result.ConfigPath = config.Path;
             result.AutoStart = config.AutoStart;
+            result.VncListen = config.Vnc.Listen;
+            result.VncDisplay = config.Vnc.Display;
         }
 
         return Stamp(result);
@@ -209,6 +223,8 @@ public sealed class SimulatedToolstack : IXenToolstack
             MaxVCpu = config.Config?.EffectiveMaxVCpus,
             ConfigPath = config.Path,
             AutoStart = config.AutoStart,
+            VncListen = config.Vnc.Listen,
+            VncDisplay = config.Vnc.Display,
         };
         return Stamp(result);
     }
@@ -228,7 +244,7 @@ public sealed class SimulatedToolstack : IXenToolstack
         return domain;
     }
 
-    private sealed record OffConfig(string Name, string Path, SimGuestConfig? Config, bool AutoStart);
+    private sealed record OffConfig(string Name, string Path, SimGuestConfig? Config, bool AutoStart, Config.VncSettings Vnc);
 
     /// <summary>The config directory's <c>*.cfg</c> files by domain name (as the xl toolstack lists them).</summary>
     private static Dictionary<string, OffConfig> ReadConfigs(HostState host)
@@ -254,8 +270,10 @@ public sealed class SimulatedToolstack : IXenToolstack
             }
 
             SimGuestConfig? config = null;
+            Config.VncSettings vnc = Config.VncSettings.None;
             try
             {
+                vnc = Config.VncSettings.From(XenDomainConfig.Parse(text, path));
                 config = SimGuestConfig.Parse(text, path, "xl create " + path);
             }
             catch (Exception ex) when (ex is XenConfigException or SimXlError)
@@ -267,7 +285,7 @@ public sealed class SimulatedToolstack : IXenToolstack
             string name = config?.Name ?? fileName[..^".cfg".Length];
             SimFileSystem.Resolve(host, path, out string resolvedPath);
             bool autoStart = autoNames.Contains(fileName) || autoTargets.Contains(resolvedPath) || autoTargets.Contains(path);
-            result.TryAdd(name, new OffConfig(name, path, config, autoStart));
+            result.TryAdd(name, new OffConfig(name, path, config, autoStart, vnc));
         }
 
         return result;
@@ -371,6 +389,63 @@ public sealed class SimulatedToolstack : IXenToolstack
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<XenDomain?> FindRunningDomainAsync(int domainId, CancellationToken cancellationToken)
+    {
+        string id = domainId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return RunAsync<XenDomain?>("GetDomain", id, Xl("list", "-v", "--", id), write: false, (_, host, now) =>
+            host.Domains.FirstOrDefault(d => d.Id == domainId) is DomainState dom ? ListLine(host, dom, now) : null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<XenDomain?> FindDomainByConfigAsync(string configPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configPath);
+        return RunAsync<XenDomain?>("GetDomain", null, "cat " + Quote(configPath) + "; xl list -v -- <name>", write: false, (_, host, now) =>
+        {
+            if (SimFileSystem.ReadText(host, configPath) is not string text)
+            {
+                return null;
+            }
+
+            SimGuestConfig? config = null;
+            Config.VncSettings vnc = Config.VncSettings.None;
+            try
+            {
+                vnc = Config.VncSettings.From(XenDomainConfig.Parse(text, configPath));
+                config = SimGuestConfig.Parse(text, configPath, "xl create " + configPath);
+            }
+            catch (Exception ex) when (ex is XenConfigException or SimXlError)
+            {
+                // Named by its file name, as the listing names it.
+            }
+
+            string fileName = SimFileSystem.FileName(configPath);
+            string name = config?.Name ?? (fileName.EndsWith(".cfg", StringComparison.Ordinal) ? fileName[..^".cfg".Length] : fileName);
+            if (host.Domains.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal)) is DomainState dom)
+            {
+                XenDomain running = ListLine(host, dom, now);
+                running.ConfigPath = configPath;
+                running.Type = ParseType(dom.Type);
+                return running;
+            }
+
+            // As the xl toolstack: AutoStart is a listing's fact, not read here.
+            return ToOffDomain(new OffConfig(name, configPath, config, AutoStart: false, vnc));
+        }, cancellationToken);
+    }
+
+    // What one line of 'xl list -v' carries, as XlToolstack fills it from that line alone.
+    private XenDomain ListLine(HostState host, DomainState dom, DateTimeOffset now)
+    {
+        XenDomain d = ToDomain(host, dom, now, new Dictionary<string, OffConfig>());
+        d.Type = null;
+        d.MaxMemoryMB = null;
+        d.MaxVCpu = null;
+        d.Uptime = null;
+        return d;
+    }
+
+    /// <inheritdoc />
     public Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken) =>
         RunAsync("GetLiveConfigJson", domain, Xl("list", "-l", domain), write: false, (_, host, _) =>
         {
@@ -412,15 +487,29 @@ public sealed class SimulatedToolstack : IXenToolstack
 
     /// <inheritdoc />
     public Task ShutdownAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken) =>
-        RunAsync("Shutdown", domain, wait ? Xl("shutdown", "-w", domain) : Xl("shutdown", domain), (host, now) =>
-            SimEngine.Shutdown(host, domain, reboot: false, wait ? Xl("shutdown", "-w", domain) : Xl("shutdown", domain), now),
-            cancellationToken, wait ? timeout : null);
+        StopAsync("Shutdown", "shutdown", reboot: false, domain, wait, timeout, cancellationToken);
 
     /// <inheritdoc />
     public Task RebootAsync(string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken) =>
-        RunAsync("Reboot", domain, wait ? Xl("reboot", "-w", domain) : Xl("reboot", domain), (host, now) =>
-            SimEngine.Shutdown(host, domain, reboot: true, wait ? Xl("reboot", "-w", domain) : Xl("reboot", domain), now),
-            cancellationToken, wait ? timeout : null);
+        StopAsync("Reboot", "reboot", reboot: true, domain, wait, timeout, cancellationToken);
+
+    // A latency on Shutdown/Reboot is the guest's time to go down. "xl shutdown -w" delivers the request,
+    // then waits: when the wait is given up first, the guest still goes down when its time is up.
+    private async Task StopAsync(string operation, string verb, bool reboot, string domain, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        string commandLine = wait ? Xl(verb, "-w", domain) : Xl(verb, domain);
+        double latency = await _fabric.Store.ReadAsync(f => Host(f).LatencySeconds.GetValueOrDefault(operation), cancellationToken).ConfigureAwait(false);
+        if (wait && timeout is TimeSpan limit && TimeSpan.FromSeconds(latency) > limit)
+        {
+            DateTimeOffset due = _time.GetUtcNow() + TimeSpan.FromSeconds(latency);
+            await RunAsync(operation, domain, commandLine, (host, _) => SimEngine.RequestShutdown(host, domain, reboot, commandLine, due), cancellationToken, noLatency: true).ConfigureAwait(false);
+            await Task.Delay(limit, _time, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Simulated host {Host}: {Command} did not finish within {Timeout}; the guest goes on shutting down.", HostName, commandLine, limit);
+            throw new XenTimeoutException(operation, limit, HostName, domain);
+        }
+
+        await RunAsync(operation, domain, commandLine, (host, now) => SimEngine.Shutdown(host, domain, reboot, commandLine, now), cancellationToken, wait ? timeout : null).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public Task DestroyAsync(string domain, CancellationToken cancellationToken) =>
@@ -493,10 +582,16 @@ public sealed class SimulatedToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
+    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken) =>
+        SetVCpuCountAsync(domain, count, allowOvercommit: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetVCpuCountAsync(string domain, int count, bool allowOvercommit, CancellationToken cancellationToken)
     {
-        string commandLine = Xl("vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
-        return RunAsync("SetVCpuCount", domain, commandLine, (host, _) => SimEngine.SetVCpus(host, domain, count, commandLine), cancellationToken);
+        string commandLine = allowOvercommit
+            ? Xl("vcpu-set", "--ignore-host", domain, count.ToString(CultureInfo.InvariantCulture))
+            : Xl("vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
+        return RunAsync("SetVCpuCount", domain, commandLine, (host, _) => SimEngine.SetVCpus(host, domain, count, allowOvercommit, commandLine), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -679,7 +774,9 @@ public sealed class SimulatedToolstack : IXenToolstack
     /// <inheritdoc />
     public Task<XenNetworkAdapter> AttachNetworkAdapterAsync(string domain, string vifSpec, CancellationToken cancellationToken)
     {
-        // xl takes the vif keys as separate arguments (fixtures 256-263).
+        // xl takes the vif keys as separate arguments (fixtures 256-263); what xl network-attach would refuse
+        // is refused before the host, as the xl toolstack does.
+        _ = Config.XenVifSpec.Parse(vifSpec).ToNetworkAttachArguments();
         string[] words = vifSpec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         string commandLine = Xl(["network-attach", domain, .. words]);
         return RunAsync("AttachNetworkAdapter", domain, commandLine, write: true, (_, host, _) =>
@@ -752,6 +849,156 @@ public sealed class SimulatedToolstack : IXenToolstack
 
             host.XenStore[path] = value;
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenStoreItem>> XenStoreTreeAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "xenstore-ls -f " + Quote(path);
+        return RunAsync<IReadOnlyList<XenStoreItem>>("XenStoreTree", null, commandLine, write: false, (_, host, _) =>
+        {
+            SortedDictionary<string, string> nodes = SimEngine.XenStoreNodes(host);
+            string prefix = path == "/" ? "/" : path.TrimEnd('/') + "/";
+            if (path != "/" && !nodes.ContainsKey(path.TrimEnd('/')))
+            {
+                throw new SimXlError(commandLine, 1, $"xenstore-ls: xs_directory ({path}): No such file or directory\n", null);
+            }
+
+            return nodes
+                .Where(n => n.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(n => new XenStoreItem(n.Key, n.Value) { HostName = HostName, XenHost = Connection })
+                .ToList();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task XenStoreRemoveAsync(string path, CancellationToken cancellationToken)
+    {
+        string commandLine = "xenstore-rm " + Quote(path);
+        return RunAsync("XenStoreRemove", null, commandLine, (host, _) => SimEngine.XenStoreRemove(host, path, commandLine), cancellationToken);
+    }
+
+    // ---- live statistics and the console ----
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Like xentop: a first look at every domain's CPU time, then one sample per interval on the simulator's clock,
+    /// CPU% being the CPU time used since the previous sample over the time between them (it moves: see
+    /// <c>SimEngine.CpuSeconds</c>; a paused guest uses none). Network and block counters grow with the CPU time.
+    /// </remarks>
+    public async IAsyncEnumerable<XenDomainStatistic> GetStatisticsAsync(int samples, int intervalSeconds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalSeconds);
+        string commandLine = $"xentop -b -f -i {samples + 1} -d {intervalSeconds}";
+        Dictionary<int, (double Cpu, DateTimeOffset At)> previous = await StatisticsSnapshotAsync(commandLine, cancellationToken).ConfigureAwait(false);
+        for (int sample = 1; sample <= samples; sample++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(intervalSeconds), _time, cancellationToken).ConfigureAwait(false);
+            Dictionary<int, (double Cpu, DateTimeOffset At)> current = new();
+            IReadOnlyList<XenDomainStatistic> rows = await RunAsync<IReadOnlyList<XenDomainStatistic>>("GetStatistics", null, commandLine, write: false, (_, host, now) =>
+            {
+                var list = new List<XenDomainStatistic>();
+                foreach (DomainState dom in host.Domains.OrderBy(d => d.Id))
+                {
+                    double cpu = SimEngine.CpuSeconds(dom, now);
+                    current[dom.Id] = (cpu, now);
+                    double percent = previous.TryGetValue(dom.Id, out var before) && now > before.At
+                        ? Math.Round(100 * (cpu - before.Cpu) / (now - before.At).TotalSeconds, 1)
+                        : 0;
+                    list.Add(new XenDomainStatistic(dom.Name)
+                    {
+                        Timestamp = now,
+                        Sample = sample,
+                        DomainId = dom.Id,
+                        XlState = XentopState(dom),
+                        CpuPercent = Math.Max(0, percent),
+                        CpuTime = TimeSpan.FromSeconds(Math.Floor(cpu)),
+                        MemoryMB = dom.MemoryMB,
+                        MemoryPercent = Math.Round(100.0 * dom.MemoryMB / Math.Max(1, host.TotalMemoryMB), 1),
+                        MaxMemoryMB = dom.MaxMemoryMB,
+                        VCpu = dom.OnlineVCpus,
+                        Nets = dom.Nics.Count,
+                        NetTxKB = dom.Nics.Count == 0 ? 0 : (long)(cpu * 3),
+                        NetRxKB = dom.Nics.Count == 0 ? 0 : (long)(cpu * 11),
+                        Vbds = dom.Disks.Count,
+                        BlockReads = dom.Disks.Count == 0 ? 0 : (long)(cpu * 40),
+                        BlockWrites = dom.Disks.Count == 0 ? 0 : (long)(cpu * 9),
+                        BlockReadSectors = dom.Disks.Count == 0 ? 0 : (long)(cpu * 320),
+                        BlockWriteSectors = dom.Disks.Count == 0 ? 0 : (long)(cpu * 72),
+                        HostName = HostName,
+                        XenHost = Connection,
+                    });
+                }
+
+                return list;
+            }, cancellationToken).ConfigureAwait(false);
+            foreach (XenDomainStatistic row in rows)
+            {
+                yield return row;
+            }
+
+            previous = current;
+        }
+    }
+
+    private Task<Dictionary<int, (double Cpu, DateTimeOffset At)>> StatisticsSnapshotAsync(string commandLine, CancellationToken cancellationToken) =>
+        RunAsync("GetStatistics", null, commandLine, write: false, (_, host, now) =>
+            host.Domains.ToDictionary(d => d.Id, d => (SimEngine.CpuSeconds(d, now), now)), cancellationToken);
+
+    // xentop's flags: d(ying) s(hutdown) b(locked) r(unning) p(aused) c(rashed).
+    private static string XentopState(DomainState dom) => dom.State switch
+    {
+        SimRunState.Running => dom.IsDom0 ? "-----r" : "--b---",
+        SimRunState.Paused => "----p-",
+        SimRunState.Shutdown => "-s----",
+        SimRunState.Crashed => "-----c",
+        SimRunState.Dying => "d-----",
+        _ => "------",
+    };
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The simulator's console: on this process's terminal it shows what the guest printed (a short simulated boot)
+    /// and echoes what is typed, until Ctrl+] as xl console does. The domain must be running, as for xl.
+    /// </remarks>
+    public async Task<int> EnterConsoleAsync(string domain, CancellationToken cancellationToken)
+    {
+        string commandLine = Xl("console", domain);
+        string text = await RunAsync("EnterConsole", domain, commandLine, write: false, (_, host, now) =>
+        {
+            DomainState dom = SimEngine.Resolve(host, domain, commandLine);
+            return string.Join(
+                "\r\n",
+                $"[    0.000000] Linux version 6.1.0-simulated (XenPS simulator) on domain {dom.Id}",
+                $"[    0.000000] Command line: {dom.Cmdline ?? "root=/dev/xvda1 ro"}",
+                $"[    0.412000] Memory: {dom.MemoryMB * 1024}K available",
+                "[    1.020000] xen_netfront: Initialising Xen virtual ethernet driver",
+                string.Empty,
+                $"{dom.Name} login: ");
+        }, cancellationToken).ConfigureAwait(false);
+        Console.Out.Write(text);
+        Console.Out.Flush();
+        while (true)
+        {
+            if (Console.KeyAvailable)
+            {
+                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                if (key.KeyChar == '\x1d')
+                {
+                    break;
+                }
+
+                Console.Out.Write(key.KeyChar == '\r' ? "\r\n" : key.KeyChar.ToString());
+                Console.Out.Flush();
+                continue;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        Console.Out.Write("\r\n");
+        return 0;
     }
 
     // ---- migration ----
@@ -1016,20 +1263,53 @@ public sealed class SimulatedToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CreateFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: true, cancellationToken);
+
+    // The same outcomes as XlHostScripts.AtomicWrite on a real host; a simulated transfer is never cut off.
+    private async Task WriteVerifiedAsync(string path, string content, bool exclusive, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
-        string commandLine = "sh -c 'cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"' sh " + Quote(path);
-        return RunAsync("WriteFile", null, commandLine, (host, _) =>
+        string commandLine = "sh -c '<xenps:" + (exclusive ? "create-file" : "write-file") + ">' sh " + Quote(path);
+        try
         {
-            if (!SimFileSystem.TryWrite(host, path, content))
-            {
-                string? normalized = SimFileSystem.Normalize(path);
-                string reason = normalized is not null && SimFileSystem.IsDirectory(host, normalized) ? "Is a directory" : "Directory nonexistent";
-                throw new SimXlError(commandLine, 2, $"sh: 1: cannot create {path}.tmp: {reason}\n", null);
-            }
-        }, cancellationToken);
+            await WriteOnHostAsync(path, content, exclusive, commandLine, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XlCommandException ex)
+        {
+            // An injected fault (-FailNext WriteFile): the write stopped before the rename.
+            throw new XenHostWriteException(path, HostName, ex.StandardError, fileUnchanged: true, ex);
+        }
     }
+
+    private Task WriteOnHostAsync(string path, string content, bool exclusive, string commandLine, CancellationToken cancellationToken) =>
+        RunAsync("WriteFile", null, commandLine, (host, _) =>
+        {
+            string reason;
+            switch (SimFileSystem.Write(host, path, content, exclusive, XenConfigSecrets.NewFileMode(content)))
+            {
+                case SimWriteResult.Written:
+                    return;
+                case SimWriteResult.Exists:
+                    throw new XenHostFileExistsException(path, HostName);
+                case SimWriteResult.IsDirectory:
+                    reason = "Is a directory";
+                    break;
+                case SimWriteResult.TooManyLinks:
+                    reason = "Too many levels of symbolic links";
+                    break;
+                default:
+                    reason = "No such file or directory";
+                    break;
+            }
+
+            throw new XenHostWriteException(path, HostName, $"cannot create a temporary file beside {path}: {reason}");
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteFileAsync(string path, CancellationToken cancellationToken)

@@ -37,6 +37,22 @@ public interface IXenToolstack
     /// <summary>One domain by name or id (running, or Off from its config file); throws <see cref="XenDomainNotFoundException"/>.</summary>
     Task<XenDomain> GetDomainAsync(string domain, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The running domain with id <paramref name="domainId"/>, or <see langword="null"/> when no domain has
+    /// that id: one targeted call (<c>xl list -v domid</c>), never a listing. Only what that line carries is
+    /// filled (name, id, UUID, state, memory, vCPUs, CPU time, shutdown reason); config-file facts
+    /// (<c>ConfigPath</c>, <c>AutoStart</c>) and <c>Type</c>/maxima are left unset.
+    /// </summary>
+    Task<XenDomain?> FindRunningDomainAsync(int domainId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The domain the config file <paramref name="configPath"/> describes, as it is now: the running domain
+    /// with that file's name (as <see cref="FindRunningDomainAsync"/> fills it, plus <c>ConfigPath</c>), or the
+    /// Off domain; <see langword="null"/> when the file is gone. At most two targeted calls (read the file,
+    /// <c>xl list -v -- name</c>), never a listing.
+    /// </summary>
+    Task<XenDomain?> FindDomainByConfigAsync(string configPath, CancellationToken cancellationToken);
+
     /// <summary>The live configuration of a running domain as libxl JSON (<c>xl list -l dom</c>: the <c>config</c> object).</summary>
     Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken);
 
@@ -79,8 +95,12 @@ public interface IXenToolstack
     /// <summary><c>xl mem-max dom Nm</c>: the maximum.</summary>
     Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken);
 
-    /// <summary><c>xl vcpu-set dom N</c>.</summary>
-    Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken);
+    /// <summary><c>xl vcpu-set dom N</c>: xl refuses more vCPUs than the host has CPUs (<c>VCpuOvercommit</c>).</summary>
+    Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken) =>
+        SetVCpuCountAsync(domain, count, allowOvercommit: false, cancellationToken);
+
+    /// <summary><c>xl vcpu-set [--ignore-host] dom N</c>: with <paramref name="allowOvercommit"/>, more vCPUs than the host has CPUs are allowed.</summary>
+    Task SetVCpuCountAsync(string domain, int count, bool allowOvercommit, CancellationToken cancellationToken);
 
     /// <summary><c>xl vcpu-list [dom]</c>.</summary>
     Task<IReadOnlyList<XenVCpu>> GetVCpusAsync(string? domain, CancellationToken cancellationToken);
@@ -137,6 +157,30 @@ public interface IXenToolstack
     /// <summary><c>xenstore-write path value</c>.</summary>
     Task XenStoreWriteAsync(string path, string value, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <c>xenstore-ls -f path</c>: every node below <paramref name="path"/> with its value (values the listing cut
+    /// are read again in full with <c>xenstore-read</c>).
+    /// </summary>
+    Task<IReadOnlyList<XenStoreItem>> XenStoreTreeAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary><c>xenstore-rm path</c>: removes the node and everything below it.</summary>
+    Task XenStoreRemoveAsync(string path, CancellationToken cancellationToken);
+
+    // ---- live statistics and the console ----
+
+    /// <summary>
+    /// Streams <paramref name="samples"/> samples of every domain, <paramref name="intervalSeconds"/> apart, from one
+    /// long-running <c>xentop -b -f -i samples+1 -d interval</c> (its first report, whose CPU% is 0 for everyone, is
+    /// dropped). Rows arrive as xentop prints them. Cancellation ends the process.
+    /// </summary>
+    IAsyncEnumerable<XenDomainStatistic> GetStatisticsAsync(int samples, int intervalSeconds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands this process's terminal to the domain's console (<c>xl console</c>, through <c>ssh -t</c> for a remote
+    /// host) until the user leaves it with Ctrl+]; returns xl's exit code. The caller checks there is a terminal.
+    /// </summary>
+    Task<int> EnterConsoleAsync(string domain, CancellationToken cancellationToken);
+
     // ---- migration ----
 
     /// <summary>
@@ -155,8 +199,22 @@ public interface IXenToolstack
     /// <summary>Reads a text file on the host (UTF-8).</summary>
     Task<string> ReadFileAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>Writes a text file on the host atomically: a temporary file beside the target, then rename. The folder must exist.</summary>
+    /// <summary>
+    /// Writes a text file on the host atomically and verified: a temporary file beside the target whose size and
+    /// SHA-256 are checked on the host against what was sent, then a rename. A symbolic link is written through
+    /// (its target changes); a replaced file keeps its mode and owner; a new file is mode 0644, or 0600 when the
+    /// text holds a password (<see cref="Config.XenConfigSecrets"/>). The folder must exist.
+    /// </summary>
+    /// <exception cref="XenHostWriteException">The write failed or could not be verified (<c>HostWriteFailed</c>).</exception>
     Task WriteFileAsync(string path, string content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates a text file on the host, verified as <see cref="WriteFileAsync"/> writes, only if nothing is at
+    /// <paramref name="path"/> at the moment it is created (an atomic no-clobber step on the host, not a check before).
+    /// </summary>
+    /// <exception cref="XenHostFileExistsException">Something (a file, a link, a folder) is at the path; nothing was written.</exception>
+    /// <exception cref="XenHostWriteException">The write failed or could not be verified (<c>HostWriteFailed</c>).</exception>
+    Task CreateFileAsync(string path, string content, CancellationToken cancellationToken);
 
     /// <summary>Deletes a file (or a symbolic link) on the host; no error when it does not exist.</summary>
     Task DeleteFileAsync(string path, CancellationToken cancellationToken);

@@ -11,6 +11,25 @@ public interface IXenTransport : IAsyncDisposable
     /// <exception cref="XenAuthenticationException">The host refused the credentials.</exception>
     /// <exception cref="XenTimeoutException">The request's timeout passed; the child was killed.</exception>
     Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a long-running program and streams its standard output line by line (<c>xentop -b</c>, later
+    /// migration progress). The request's <see cref="CommandRequest.Timeout"/> applies when set; by default there
+    /// is none. <paramref name="cancellationToken"/> (or disposing the result) kills the process. Failures to reach
+    /// the host surface from <see cref="StreamingCommand.WaitForExitAsync"/>, as <see cref="RunAsync"/> throws them.
+    /// </summary>
+    /// <remarks>A default for transports written before streaming existed (test doubles): they say they cannot.</remarks>
+    /// <exception cref="XenOperationException">The program (or the ssh client) cannot be started.</exception>
+    Task<StreamingCommand> StartAsync(CommandRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"The transport to host '{HostName}' cannot stream a command's output ({GetType().Name}).");
+
+    /// <summary>
+    /// Hands this process's terminal to a program (<c>xl console</c>): locally it inherits stdin, stdout and
+    /// stderr; over SSH it runs under <c>ssh -t</c> with the connection's own options. Returns the program's exit
+    /// code when it ends. The caller checks first that there is a terminal.
+    /// </summary>
+    Task<int> RunInteractiveAsync(CommandRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"The transport to host '{HostName}' cannot hand it a terminal ({GetType().Name}).");
 }
 
 /// <summary>A program to run on the host.</summary>

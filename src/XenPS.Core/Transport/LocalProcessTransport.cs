@@ -21,6 +21,7 @@ public sealed class LocalProcessTransport : IXenTransport
 {
     private readonly LocalProcessTransportOptions _options;
     private readonly ProcessRunner _runner;
+    private readonly ProcessStreamer _streamer;
     private bool _disposed;
 
     /// <summary>Creates the transport.</summary>
@@ -32,6 +33,7 @@ public sealed class LocalProcessTransport : IXenTransport
         ArgumentException.ThrowIfNullOrWhiteSpace(_options.HostName, nameof(options));
         TransportValidation.EnsureTimeout(_options.DefaultTimeout, nameof(options));
         _runner = new ProcessRunner((ILogger?)logger ?? NullLogger<LocalProcessTransport>.Instance, _options.HostName);
+        _streamer = new ProcessStreamer((ILogger?)logger ?? NullLogger<LocalProcessTransport>.Instance, _options.HostName);
     }
 
     /// <inheritdoc />
@@ -64,6 +66,32 @@ public sealed class LocalProcessTransport : IXenTransport
             $"The program '{request.Program}' was not found on host '{HostName}' (is it installed and on PATH?).",
             cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<StreamingCommand> StartAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TransportValidation.EnsureRequest(request);
+        return Task.FromResult(_streamer.Start(
+            request.Program,
+            request.Arguments,
+            request.Timeout ?? Timeout.InfiniteTimeSpan,
+            request.DisplayText,
+            NotFound(request),
+            r => r,
+            cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<int> RunInteractiveAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TransportValidation.EnsureRequest(request);
+        return _streamer.RunInteractiveAsync(request.Program, request.Arguments, request.DisplayText, NotFound(request), cancellationToken);
+    }
+
+    private string NotFound(CommandRequest request) =>
+        $"The program '{request.Program}' was not found on host '{HostName}' (is it installed and on PATH?).";
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

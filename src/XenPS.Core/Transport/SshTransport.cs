@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,7 +15,8 @@ namespace XenPS.Transport;
 /// ssh runs non-interactively (<c>BatchMode=yes</c>) with a <c>ConnectTimeout</c>. Host-key checking is
 /// left to the user's OpenSSH configuration; XenPS never turns it off (<see cref="SshTransportOptions.ExtraOptions"/> can).
 /// Commands share one connection (<c>ControlMaster=auto</c>, <c>ControlPersist</c>) through a control socket
-/// in a private per-user folder; <see cref="DisposeAsync"/> closes it (<c>ssh -O exit</c>).
+/// in a private per-user folder, named for the options that decide trust (<see cref="ControlSocketName"/>), so a
+/// connection with other options never rides it; <see cref="DisposeAsync"/> closes it (<c>ssh -O exit</c>).
 /// </para>
 /// <para>
 /// ssh hands the remote command to the remote user's login shell as one string, so every word of it,
@@ -33,6 +36,7 @@ public sealed class SshTransport : IXenTransport
     private readonly SshTransportOptions _options;
     private readonly ILogger _logger;
     private readonly ProcessRunner _runner;
+    private readonly ProcessStreamer _streamer;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _openGate = new(1, 1);
     private long _lastSuccessTicks;
@@ -88,6 +92,7 @@ public sealed class SshTransport : IXenTransport
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger<SshTransport>.Instance;
         _runner = new ProcessRunner(_logger, options.Host);
+        _streamer = new ProcessStreamer(_logger, options.Host);
     }
 
     /// <inheritdoc />
@@ -154,6 +159,12 @@ public sealed class SshTransport : IXenTransport
             }
         }
 
+        return Check(request, result);
+    }
+
+    /// <summary>Turns ssh's own failures (exit 255 with its message) and a remote "command not found" into exceptions; returns other results.</summary>
+    private CommandResult Check(CommandRequest request, CommandResult result)
+    {
         switch (SshErrors.Classify(result.ExitCode, result.StandardError))
         {
             case SshFailureKind.Authentication:
@@ -178,6 +189,53 @@ public sealed class SshTransport : IXenTransport
                 return result;
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Runs over the shared connection like <see cref="RunAsync"/>; killing the local ssh client ends the remote program at its next write.</remarks>
+    public Task<StreamingCommand> StartAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TransportValidation.EnsureRequest(request);
+        IReadOnlyList<string> arguments = BuildArguments(request);
+        _logger.LogTrace("{Host}: ssh argv: {Argv}", HostName, string.Join(' ', arguments.Select(PosixShell.Quote)));
+        return Task.FromResult(_streamer.Start(
+            _options.SshProgram,
+            arguments,
+            request.Timeout ?? Timeout.InfiniteTimeSpan,
+            request.DisplayText,
+            SshNotFound(),
+            r => Check(request, r),
+            cancellationToken));
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>ssh -t</c> with this connection's options (user, port, identity, ssh options, control socket): the remote program gets a terminal.</remarks>
+    public async Task<int> RunInteractiveAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        TransportValidation.EnsureRequest(request);
+        IReadOnlyList<string> arguments = BuildInteractiveArguments(request);
+        _logger.LogTrace("{Host}: ssh argv: {Argv}", HostName, string.Join(' ', arguments.Select(PosixShell.Quote)));
+        int exitCode = await _streamer.RunInteractiveAsync(_options.SshProgram, arguments, request.DisplayText, SshNotFound(), cancellationToken).ConfigureAwait(false);
+        if (exitCode == 255)
+        {
+            // ssh printed its own reason on the terminal; the caller's error names the host.
+            throw new XenHostUnreachableException(HostName, $"ssh exited 255 running '{request.DisplayText}' with a terminal (its message is above).");
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>The ssh argument vector of an interactive request: <see cref="BuildArguments"/> with <c>-t</c> (a remote terminal) before <c>--</c>.</summary>
+    internal IReadOnlyList<string> BuildInteractiveArguments(CommandRequest request)
+    {
+        var arguments = new List<string>(BuildArguments(request));
+        arguments.Insert(arguments.Count - 3, "-t"); // before "--", the host and the remote command
+        return arguments;
+    }
+
+    private string SshNotFound() =>
+        $"The ssh client '{_options.SshProgram}' was not found on this machine; it is needed to reach host '{HostName}'.";
 
     /// <summary>Closes the shared connection (<c>ssh -O exit</c>), best effort.</summary>
     public async ValueTask DisposeAsync()
@@ -302,12 +360,87 @@ public sealed class SshTransport : IXenTransport
                         _logger.LogInformation("{Host}: ssh control sockets go to '{Directory}' because {Reason}", HostName, directory, reason);
                     }
 
-                    // %C: a hash of local host, remote host, port and user; short and unique per destination.
-                    _controlPath = directory + "/%C";
+                    _controlPath = directory + "/" + ControlSocketName(_options);
                 }
             }
 
             return _controlPath;
+        }
+    }
+
+    /// <summary>
+    /// The control socket's name: a hash of everything that decides whom ssh trusts and as whom it logs in (user,
+    /// host, port, the identity file and its version, every option given, the known_hosts files in effect and their
+    /// content, the agent). A client that finds a master on its socket runs over it without authenticating or
+    /// checking a host key, so a connect with other options must never find one made with different ones (ssh's
+    /// own <c>%C</c> hashes only local host, host, port and user). 40 hex characters, as <c>%C</c>.
+    /// </summary>
+    internal static string ControlSocketName(SshTransportOptions options)
+    {
+        var key = new StringBuilder("xenps-ssh-control-v1");
+        void Add(string label, string? value) => key.Append('\0').Append(label).Append('=').Append(value ?? "<none>");
+
+        Add("program", options.SshProgram);
+        Add("user", options.User);
+        Add("host", options.Host);
+        Add("port", options.Port?.ToString(CultureInfo.InvariantCulture));
+        Add("identity", options.IdentityFile is null ? null : FileVersion(options.IdentityFile));
+        foreach (string option in options.ExtraOptions)
+        {
+            Add("option", option);
+        }
+
+        foreach (string knownHosts in KnownHostsFiles(options.ExtraOptions))
+        {
+            Add("known_hosts", knownHosts + "#" + ContentHash(knownHosts));
+        }
+
+        Add("agent", Environment.GetEnvironmentVariable("SSH_AUTH_SOCK"));
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString()));
+        return Convert.ToHexString(hash).ToLowerInvariant()[..40];
+    }
+
+    // The known_hosts files ssh reads: UserKnownHostsFile and GlobalKnownHostsFile when given, else the defaults.
+    private static IEnumerable<string> KnownHostsFiles(IReadOnlyList<string> extraOptions)
+    {
+        string? Option(string name) => extraOptions
+            .Select(o => o.Split('=', 2))
+            .Where(kv => kv.Length == 2 && kv[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            .Select(kv => kv[1].Trim())
+            .FirstOrDefault();
+
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string user = Option("UserKnownHostsFile") ?? $"{home}/.ssh/known_hosts {home}/.ssh/known_hosts2";
+        string global = Option("GlobalKnownHostsFile") ?? "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2";
+        return (user + " " + global).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => f.StartsWith("~/", StringComparison.Ordinal) ? home + f[1..] : f);
+    }
+
+    private static string ContentHash(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))) : "absent";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
+    }
+
+    // The key file by path and version (size, change time), not by content: a private key is not read here.
+    private static string FileVersion(string path)
+    {
+        try
+        {
+            var info = new FileInfo(Path.GetFullPath(path));
+            return info.Exists
+                ? $"{info.FullName}#{info.Length}#{info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)}"
+                : info.FullName + "#absent";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return path;
         }
     }
 

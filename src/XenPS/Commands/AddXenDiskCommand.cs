@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Attaches a disk to running Xen domains (xl block-attach); with -Persist also adds it to their config files, so it survives the next start from the file.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "XenDisk", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Add, "XenDisk", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDisk))]
 public sealed class AddXenDiskCommand : XenDeviceCmdlet<XenDisk>
 {

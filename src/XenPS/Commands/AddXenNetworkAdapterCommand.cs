@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Attaches a network adapter (vif) to running Xen domains (xl network-attach); with -Persist also adds it to their config files.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "XenNetworkAdapter", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Add, "XenNetworkAdapter", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenNetworkAdapter))]
 public sealed class AddXenNetworkAdapterCommand : XenDeviceCmdlet<XenNetworkAdapter>
 {

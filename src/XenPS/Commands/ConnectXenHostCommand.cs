@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using XenPS.Operations;
 
 namespace XenPS.Commands;
 
@@ -80,6 +81,8 @@ public sealed class ConnectXenHostCommand : XenCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        // The session is this runspace's: looked up here, on the pipeline thread, never inside Run's worker.
+        XenSession session = XenSessions.Current;
         XenHostConnection connection;
         try
         {
@@ -91,7 +94,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
                     {
                         Name = Name,
                         StatePath = StatePath is null ? null : GetUnresolvedProviderPathFromPSPath(StatePath),
-                        InMemoryFabric = StatePath is null ? XenSessions.Current.InMemoryFabric : null,
+                        InMemoryFabric = StatePath is null ? session.InMemoryFabric : null,
                         TotalMemoryMB = TotalMemoryMB,
                         CpuCount = CpuCount,
                     },
@@ -120,7 +123,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
             return;
         }
 
-        XenSessions.Current.Add(connection, makeDefault: !NotDefault);
+        session.Add(connection, makeDefault: !NotDefault);
         WriteObject(connection);
     }
 }

@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Gets the virtual disks of Xen domains (xl block-list joined with the live config, so each has its target); an Off domain's from its config file.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "XenDisk", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "XenDisk", DefaultParameterSetName = ByInputObject)]
 [OutputType(typeof(XenDisk))]
 public sealed class GetXenDiskCommand : XenDeviceListCmdlet
 {

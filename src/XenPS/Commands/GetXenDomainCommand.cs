@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Gets Xen domains: running ones (one xl listing per host) and Off ones from the host's config directory.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "XenDomain", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "XenDomain", DefaultParameterSetName = ByInputObject)]
 [OutputType(typeof(XenDomain))]
 public sealed class GetXenDomainCommand : XenHostCmdlet
 {
@@ -14,7 +14,17 @@ public sealed class GetXenDomainCommand : XenHostCmdlet
     private const string ById = "Id";
     private const string ByUuid = "Uuid";
 
-    /// <summary>Domain names; wildcards allowed. Default: every domain. A name without wildcards that matches nothing is a non-terminating DomainNotFound error.</summary>
+    // The default set, with -InputObject optional: no argument lists every domain, and a piped XenDomain
+    // binds here by value (so it is refreshed by its identity, not looked up again by its name).
+    private const string ByInputObject = "InputObject";
+
+    private readonly DomainLocator _locator = new();
+
+    /// <summary>
+    /// Domain names, case-sensitive as xl's; typed as an argument they may carry wildcards (a name that is
+    /// also a domain's exact name means that domain only); from the pipeline they are literal. Default: every
+    /// domain. A literal name that matches nothing is a non-terminating DomainNotFound error.
+    /// </summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
     [Alias("DomainName")]
     [SupportsWildcards]
@@ -30,6 +40,10 @@ public sealed class GetXenDomainCommand : XenHostCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ByUuid)]
     public Guid[] Uuid { get; set; } = [];
 
+    /// <summary>Domain objects to get again as they are now, each by its identity (UUID, or config file when Off) on its own host: no listing. A domain that is gone is a DomainNotFound error.</summary>
+    [Parameter(ValueFromPipeline = true, ParameterSetName = ByInputObject)]
+    public XenDomain[]? InputObject { get; set; }
+
     /// <summary>Only domains in these states (Running, Paused, Shutdown, Crashed, Dying, Off).</summary>
     [Parameter]
     public XenDomainState[]? State { get; set; }
@@ -37,10 +51,26 @@ public sealed class GetXenDomainCommand : XenHostCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == ByInputObject && InputObject is { Length: > 0 })
+        {
+            foreach (XenDomain known in InputObject)
+            {
+                RefreshOne(known);
+            }
+
+            return;
+        }
+
         IReadOnlyList<XenHostConnection> hosts = ResolveHosts();
+        if (hosts.Count == 0)
+        {
+            return;
+        }
+
         var selector = new DomainSelector
         {
             Names = ParameterSetName == ByName ? Name : null,
+            NamesAreLiteral = ParameterSetName == ByName && IsFromPipeline(nameof(Name)),
             Ids = ParameterSetName == ById ? Id : null,
             Uuids = ParameterSetName == ByUuid ? Uuid : null,
             States = State,
@@ -49,6 +79,38 @@ public sealed class GetXenDomainCommand : XenHostCmdlet
         foreach (DomainTarget t in SelectDomains(hosts, selector))
         {
             WriteObject(t.Domain);
+        }
+    }
+
+    private void RefreshOne(XenDomain known)
+    {
+        XenHostConnection? host = known.XenHost ?? ResolveHosts().FirstOrDefault();
+        if (host is null)
+        {
+            return;
+        }
+
+        if (host.IsClosed)
+        {
+            WriteXenError(host.Closed(), known);
+            return;
+        }
+
+        try
+        {
+            XenDomain? now = Run(ct => _locator.FindAsync(host, known, fresh: false, ct));
+            if (now is null)
+            {
+                WriteXenError(DomainLocator.Gone(host, known), known);
+            }
+            else if (State is not { Length: > 0 } || State.Contains(now.State))
+            {
+                WriteObject(now);
+            }
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteXenError(ex, known);
         }
     }
 }

@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Gets Xen domains' configurations: their config files on the host, or with -Running the live configuration (xl list -l).</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "XenDomainConfig", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "XenDomainConfig", DefaultParameterSetName = ByInputObject)]
 [OutputType(typeof(XenDomainConfig))]
 public sealed class GetXenDomainConfigCommand : XenDomainWorkCmdlet
 {

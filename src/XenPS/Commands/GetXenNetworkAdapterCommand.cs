@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Gets the virtual network adapters (vifs) of Xen domains (xl network-list joined with the live config: bridge, model, IP, rate); an Off domain's from its config file.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "XenNetworkAdapter", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "XenNetworkAdapter", DefaultParameterSetName = ByInputObject)]
 [OutputType(typeof(XenNetworkAdapter))]
 public sealed class GetXenNetworkAdapterCommand : XenDeviceListCmdlet
 {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using XenPS.Config;
 using XenPS.Operations;
 
 namespace XenPS.Commands;
@@ -14,7 +15,7 @@ public sealed class NewXenDomainCommand : XenHostCmdlet
     private const string ByConfigPath = "ConfigPath";
     private const string ByConfig = "Config";
 
-    /// <summary>The domain's name (xl's rules: letters, digits, '-', '_', '.').</summary>
+    /// <summary>The domain's name: letters (a-z, A-Z), digits, '-', '_' and '.' only; not starting with '-'; not all digits; not 'Domain-0'. Anything else is refused (InvalidDomainName) before anything is written.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByParameters)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
@@ -128,7 +129,7 @@ public sealed class NewXenDomainCommand : XenHostCmdlet
                     }),
                 };
             }
-            catch (Exception ex) when (ex is XenConfigException or ArgumentException)
+            catch (Exception ex) when (ex is XenConfigException or ArgumentException or XenOperationException { ErrorId: "InvalidDomainName" })
             {
                 // Bad input to the cmdlet itself: nothing can be created from it.
                 ThrowXenError(ex, Name);
@@ -138,6 +139,13 @@ public sealed class NewXenDomainCommand : XenHostCmdlet
             {
                 WriteXenError(ex, ConfigPath);
                 continue;
+            }
+
+            if (XenConfigNames.CheckNewDomainName(config.Name) is string why)
+            {
+                // Refused before anything is written, and before -WhatIf could promise it.
+                ThrowXenError(new XenOperationException("InvalidDomainName", XenErrorCategory.InvalidArgument, why), config.Name);
+                return;
             }
 
             string name = config.Name ?? "(no name)";

@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Removes Xen domains: deletes the config file and autostart link; with -Force destroys a running domain first.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class RemoveXenDomainCommand : XenDomainWorkCmdlet
 {
@@ -24,6 +24,9 @@ public sealed class RemoveXenDomainCommand : XenDomainWorkCmdlet
 
     /// <inheritdoc />
     protected override bool WriteResults => false;
+
+    /// <inheritdoc />
+    protected override string? Dom0Refusal => "remove";
 
     /// <inheritdoc />
     protected override string ActionPhrase => ActionText.Phrase(DomainAction.Remove, Force);

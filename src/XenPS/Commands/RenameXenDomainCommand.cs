@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using XenPS.Config;
 using XenPS.Operations;
 
 namespace XenPS.Commands;
@@ -6,16 +7,19 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Renames a Xen domain (xl rename), and its config file with it.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Rename, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Rename, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class RenameXenDomainCommand : XenDomainActionCmdlet
 {
     private int _count;
 
-    /// <summary>The new name (xl's rules: letters, digits, '-', '_', '.'; not all digits).</summary>
+    /// <summary>The new name: letters (a-z, A-Z), digits, '-', '_' and '.' only; not starting with '-'; not all digits; not 'Domain-0'. Anything else is refused (InvalidDomainName) before anything changes.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string NewName { get; set; } = string.Empty;
+
+    /// <inheritdoc />
+    protected override string? Dom0Refusal => "rename";
 
     /// <inheritdoc />
     protected override string ActionPhrase => $"Rename to '{NewName}'";
@@ -23,6 +27,15 @@ public sealed class RenameXenDomainCommand : XenDomainActionCmdlet
     /// <inheritdoc />
     protected override string DescribeAction(DomainTarget target) =>
         $"Rename domain '{target.Domain.Name}' on host '{target.Host.Name}' to '{NewName}'.";
+
+    /// <inheritdoc />
+    protected override void ValidateInvocation()
+    {
+        if (XenConfigNames.CheckNewDomainName(NewName) is string why)
+        {
+            ThrowXenError(new XenOperationException("InvalidDomainName", XenErrorCategory.InvalidArgument, why), NewName);
+        }
+    }
 
     /// <inheritdoc />
     protected override async Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Reboots Xen domains (xl reboot), or with -Force destroys them and starts them again from their config files.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Restart, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Restart, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class RestartXenDomainCommand : XenBulkDomainCmdlet
 {
@@ -22,6 +22,9 @@ public sealed class RestartXenDomainCommand : XenBulkDomainCmdlet
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int? Timeout { get; set; }
+
+    /// <inheritdoc />
+    protected override string? Dom0Refusal => "reboot";
 
     /// <inheritdoc />
     protected override string ActionPhrase => ActionText.Phrase(DomainAction.Restart, Force);

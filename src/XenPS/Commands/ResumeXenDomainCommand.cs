@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Unpauses Xen domains (xl unpause).</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Resume, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Resume, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class ResumeXenDomainCommand : XenBulkDomainCmdlet
 {

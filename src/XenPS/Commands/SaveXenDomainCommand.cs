@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Saves Xen domains' memory to a file on the host (xl save); the domain is destroyed unless -KeepRunning or -LeavePaused.</para>
 /// </summary>
-[Cmdlet(VerbsData.Save, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Save, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
 {
@@ -18,6 +18,10 @@ public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
+    /// <summary>Overwrite a save file that already exists. Without it an existing file is refused (SaveFileExists) and the domain is left as it was. Even with it, two domains of one command are never saved to the same file (SaveFileInUse).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Keep the domain running after saving (xl save -c): a checkpoint.</summary>
     [Parameter]
     public SwitchParameter KeepRunning { get; set; }
@@ -25,6 +29,11 @@ public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
     /// <summary>Leave the domain paused after saving (xl save -p).</summary>
     [Parameter]
     public SwitchParameter LeavePaused { get; set; }
+
+    /// <inheritdoc />
+    protected override string? Dom0Refusal => "save";
+
+    private readonly SaveFileClaims _claims = new();
 
     private XenSaveMode Mode => KeepRunning ? XenSaveMode.KeepRunning : LeavePaused ? XenSaveMode.LeavePaused : XenSaveMode.Destroy;
 
@@ -58,6 +67,6 @@ public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
     protected override async Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken)
     {
         string path = await SavePaths.ResolveAsync(target, Path, cancellationToken).ConfigureAwait(false);
-        return await Lifecycle.SaveAsync(target, path, Mode, cancellationToken).ConfigureAwait(false);
+        return await Lifecycle.SaveAsync(target, path, Mode, Force, _claims, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Changes Xen domains' memory, vCPUs, scheduler weight and cap, and autostart; live, and in the config file with -Persist.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class SetXenDomainCommand : XenDomainActionCmdlet
 {
@@ -24,6 +24,10 @@ public sealed class SetXenDomainCommand : XenDomainActionCmdlet
     [Parameter]
     [ValidateRange(1, 4096)]
     public int? VCpu { get; set; }
+
+    /// <summary>With -VCpu: allow more vCPUs than the host has physical CPUs (xl vcpu-set --ignore-host). Without it, xl refuses such a count (VCpuOvercommit).</summary>
+    [Parameter]
+    public SwitchParameter AllowOvercommit { get; set; }
 
     /// <summary>Scheduler weight (credit/credit2; default 256).</summary>
     [Parameter]
@@ -52,6 +56,7 @@ public sealed class SetXenDomainCommand : XenDomainActionCmdlet
         Cap = Cap,
         AutoStart = AutoStart,
         Persist = Persist,
+        AllowOvercommit = AllowOvercommit,
     };
 
     /// <inheritdoc />
@@ -67,6 +72,11 @@ public sealed class SetXenDomainCommand : XenDomainActionCmdlet
         if (Settings.IsEmpty)
         {
             ThrowXenError(new XenOperationException("NothingToSet", XenErrorCategory.InvalidArgument, "Give at least one of -MemoryMB, -MaxMemoryMB, -VCpu, -Weight, -Cap, -AutoStart."), null);
+        }
+
+        if (AllowOvercommit && VCpu is null)
+        {
+            ThrowXenError(new XenOperationException("OvercommitWithoutVCpu", XenErrorCategory.InvalidArgument, "-AllowOvercommit applies to -VCpu: add -VCpu, or leave -AllowOvercommit out."), null);
         }
 
         if (MemoryMB is int m && MaxMemoryMB is int mx && m > mx)

@@ -40,6 +40,18 @@ public sealed class SetXenSimulationCommand : XenCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? PowerOffDomain { get; set; }
 
+    /// <summary>
+    /// Start domains from xl.cfg text as a plain 'xl create' on the host would, outside XenPS: no name rules,
+    /// so that XenPS can be tried on domains named as others name them (e.g. 'web*' or 'a;b').
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? XlCreate { get; set; }
+
+    /// <summary>Write files on the simulated host as a shell on it would, outside XenPS: @{ '/etc/xen/web*.cfg' = 'name = "web*"' } (path = content).</summary>
+    [Parameter]
+    public Hashtable? HostFile { get; set; }
+
     /// <summary>Remove every latency and pending failure first.</summary>
     [Parameter]
     public SwitchParameter Clear { get; set; }
@@ -67,7 +79,9 @@ public sealed class SetXenSimulationCommand : XenCmdlet
         IReadOnlyList<SimulationChange> changes;
         try
         {
-            changes = SimulationChange.From(Plain(LatencySeconds), FailNext?.Select(h => (IDictionary)Plain(h)!).ToList(), FailNextMigration, CrashDomain, PowerOffDomain, Clear);
+            bool onlyOutside = (XlCreate is { Length: > 0 } || HostFile is { Count: > 0 })
+                && LatencySeconds is null && FailNext is null && FailNextMigration is null && CrashDomain is null && PowerOffDomain is null && !Clear;
+            changes = onlyOutside ? [] : SimulationChange.From(Plain(LatencySeconds), FailNext?.Select(h => (IDictionary)Plain(h)!).ToList(), FailNextMigration, CrashDomain, PowerOffDomain, Clear);
         }
         catch (ArgumentException ex)
         {
@@ -95,6 +109,43 @@ public sealed class SetXenSimulationCommand : XenCmdlet
                 try
                 {
                     Run(ct => change.ApplyAsync(sim.Fabric, host.Name, ct));
+                }
+                catch (Exception ex) when (ex is not PipelineStoppedException)
+                {
+                    WriteXenError(ex, host);
+                }
+            }
+
+            OutsideXenPS(host, sim);
+        }
+    }
+
+    private void OutsideXenPS(XenHostConnection host, SimulatedToolstack sim)
+    {
+        foreach (DictionaryEntry file in (IEnumerable?)Plain(HostFile) ?? Array.Empty<DictionaryEntry>())
+        {
+            string path = file.Key.ToString() ?? string.Empty;
+            if (ShouldProcess($"Simulated host '{host.Name}'", $"Write file '{path}'"))
+            {
+                try
+                {
+                    Run(ct => sim.WriteFileAsync(path, file.Value?.ToString() ?? string.Empty, ct));
+                }
+                catch (Exception ex) when (ex is not PipelineStoppedException)
+                {
+                    WriteXenError(ex, path);
+                }
+            }
+        }
+
+        foreach (string text in XlCreate ?? [])
+        {
+            if (ShouldProcess($"Simulated host '{host.Name}'", "Run 'xl create' on a config, as outside XenPS"))
+            {
+                try
+                {
+                    XenDomain d = Run(ct => sim.CreateAsync(text, paused: false, ct));
+                    WriteVerbose($"Simulated host '{host.Name}': 'xl create' started domain '{d.Name}' (id {d.Id}).");
                 }
                 catch (Exception ex) when (ex is not PipelineStoppedException)
                 {

@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Starts Xen domains: an Off domain from its config file, a paused one by unpausing it.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Start, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class StartXenDomainCommand : XenBulkDomainCmdlet
 {

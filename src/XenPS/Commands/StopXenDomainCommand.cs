@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Shuts Xen domains down gracefully (xl shutdown), or destroys them with -Force (xl destroy).</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Stop, "XenDomain", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Stop, "XenDomain", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenDomain))]
 public sealed class StopXenDomainCommand : XenBulkDomainCmdlet
 {
@@ -22,6 +22,9 @@ public sealed class StopXenDomainCommand : XenBulkDomainCmdlet
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int? Timeout { get; set; }
+
+    /// <inheritdoc />
+    protected override string? Dom0Refusal => Force ? "destroy" : "shut down";
 
     /// <inheritdoc />
     protected override string ActionPhrase => ActionText.Phrase(DomainAction.Stop, Force);

@@ -6,7 +6,7 @@ namespace XenPS.Commands;
 /// <summary>
 /// <para type="synopsis">Waits until Xen domains reach a state (Off also means gone).</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Wait, "XenDomain", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsLifecycle.Wait, "XenDomain", DefaultParameterSetName = ByInputObject)]
 [OutputType(typeof(XenDomain))]
 public sealed class WaitXenDomainCommand : XenDomainActionCmdlet
 {

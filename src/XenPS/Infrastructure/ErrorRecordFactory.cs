@@ -22,7 +22,7 @@ internal static class ErrorRecordFactory
         var record = new ErrorRecord(exception, info.ErrorId, MapCategory(info.Category), target);
         if (exception is XenException { Domain: not null } x)
         {
-            record.CategoryInfo.TargetName = x.Domain;
+            record.CategoryInfo.TargetName = x.DomainName ?? x.Domain;
         }
 
         return record;

@@ -120,7 +120,7 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Releases the cancellation source and the logger factory.</summary>
+    /// <summary>Cancels what is still running, then releases the cancellation source and the logger factory.</summary>
     protected virtual void Dispose(bool disposing)
     {
         if (_disposed)
@@ -130,6 +130,9 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
 
         if (disposing)
         {
+            // A pipeline can end without StopProcessing reaching this command (Select-Object -First
+            // upstream, then Ctrl+C): disposal cancels too, so no work goes on unobserved after it.
+            _cancellation.Cancel();
             _cancellation.Dispose();
             _logProvider?.Dispose();
         }

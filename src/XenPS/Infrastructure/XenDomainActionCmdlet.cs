@@ -37,9 +37,43 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
     {
     }
 
+    /// <summary>
+    /// What Domain-0 would be refused for by this verb (e.g. "shut down"), or <see langword="null"/> when the
+    /// verb may act on it. Checked before -WhatIf/-Confirm, so they never promise what the run refuses.
+    /// </summary>
+    protected virtual string? Dom0Refusal => null;
+
+    /// <summary>
+    /// Why the run would refuse <paramref name="target"/> without calling the host (a closed connection,
+    /// Domain-0 for a verb that does not act on it), or <see langword="null"/>. Such a target is written as
+    /// that error, under -WhatIf and -Confirm too, and never submitted.
+    /// </summary>
+    protected virtual Exception? RefusalOf(DomainTarget target)
+    {
+        if (target.Host.IsClosed)
+        {
+            return target.Host.Closed();
+        }
+
+        if (Dom0Refusal is string what)
+        {
+            try
+            {
+                DomainLifecycle.RequireGuest(target, what);
+            }
+            catch (XenOperationException ex)
+            {
+                return ex;
+            }
+        }
+
+        return null;
+    }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         ValidateInvocation();
         _bulk = new BulkExecutor<DomainTarget>(Throttle, CancellationToken);
     }
@@ -49,6 +83,12 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
     {
         foreach (DomainTarget t in ResolveTargets())
         {
+            if (RefusalOf(t) is Exception refused)
+            {
+                WriteXenError(refused, t.Domain);
+                continue;
+            }
+
             string sentence = DescribeAction(t);
             if (ShouldProcess(sentence, sentence.TrimEnd('.') + "?", "Confirm"))
             {
@@ -72,6 +112,24 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
         }
 
         base.EndProcessing();
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing()
+    {
+        base.StopProcessing();
+        _bulk?.Cancel();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _bulk?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     private void Drain(bool wait)
@@ -124,6 +182,12 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
                 return;
             }
 
+            if ((err is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : err) is XenException x)
+            {
+                // xl was given the domid: the user reads the domain's name.
+                x.NameDomain(o.Item.Domain.Name);
+            }
+
             WriteXenError(err, o.Item.Domain);
         }
         else if (WriteResults && o.Result is not null)
@@ -142,6 +206,9 @@ public abstract class XenDomainActionCmdlet : XenDomainWorkCmdlet
 
     /// <inheritdoc />
     protected sealed override bool WriteResults => PassThru;
+
+    /// <inheritdoc />
+    protected override bool ReadBackResult => PassThru;
 
     /// <summary>The work for one domain; returns the domain as it is afterwards, or null when it is gone.</summary>
     protected abstract Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken);

@@ -7,8 +7,23 @@ namespace XenPS.Commands;
 /// The base of cmdlets that act on domains: <c>-Name</c> (position 0, wildcards, by value and by
 /// property name), <c>-Id</c>, <c>-Uuid</c>, <c>-InputObject</c> (by value), and <c>-XenHost</c>.
 /// </summary>
+/// <remarks>
+/// Identity rules every derived cmdlet inherits:
+/// <list type="bullet">
+/// <item>A derived cmdlet declares <c>DefaultParameterSetName = ByInputObject</c>, so that a piped
+/// <see cref="XenDomain"/> binds to <c>-InputObject</c> by value (with the name set as default, PowerShell
+/// binds the object's Name by property name first, and the object would be looked up again by name).
+/// A meta-test holds every cmdlet with a XenDomain <c>-InputObject</c> to it.</item>
+/// <item>A piped object acts on exactly its own domain on its own host, by identity
+/// (<see cref="DomainLocator"/>): no listing.</item>
+/// <item>Names typed as arguments are case-sensitive wildcards, except a name that is some domain's exact
+/// name; names that come down the pipeline (strings, a CSV row's Name) are literal.</item>
+/// </list>
+/// </remarks>
 public abstract class XenDomainCmdlet : XenHostCmdlet
 {
+    private DomainLocator? _locator;
+
     /// <summary>Parameter set: domains by name.</summary>
     protected const string ByName = "Name";
 
@@ -21,7 +36,11 @@ public abstract class XenDomainCmdlet : XenHostCmdlet
     /// <summary>Parameter set: domain objects.</summary>
     protected const string ByInputObject = "InputObject";
 
-    /// <summary>The domains' names; wildcards allowed. A name without wildcards that matches nothing is a non-terminating DomainNotFound error.</summary>
+    /// <summary>
+    /// The domains' names, case-sensitive as xl's. Typed as an argument a name may carry wildcards (a name
+    /// that is also a domain's exact name means that domain only); from the pipeline it is literal. A
+    /// literal name that matches nothing is a non-terminating DomainNotFound error.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
     [Alias("DomainName")]
     [SupportsWildcards]
@@ -48,6 +67,12 @@ public abstract class XenDomainCmdlet : XenHostCmdlet
     /// <summary>States to keep (Get-XenDomain -State).</summary>
     protected virtual IReadOnlyList<XenDomainState>? StateFilter => null;
 
+    /// <summary>Whether the work needs the domain as it is afterwards (a targeted read after the action); <c>-PassThru</c> for the action verbs.</summary>
+    protected virtual bool ReadBackResult => true;
+
+    /// <summary>This command's locator: a host is listed at most once per command to find objects by identity.</summary>
+    protected DomainLocator Locator => _locator ??= new DomainLocator();
+
     /// <summary>
     /// The domains this record names, on the hosts it names. Not-found names and unreachable hosts
     /// are written as non-terminating errors here; the caller gets what was found.
@@ -56,6 +81,7 @@ public abstract class XenDomainCmdlet : XenHostCmdlet
     {
         if (ParameterSetName == ByInputObject)
         {
+            // An object is its identity: no lookup here; the work finds it by UUID (or config file) just before acting.
             IReadOnlyList<XenHostConnection>? fallback = null;
             var list = new List<DomainTarget>();
             foreach (XenDomain d in InputObject)
@@ -64,25 +90,36 @@ public abstract class XenDomainCmdlet : XenHostCmdlet
                 if (host is null)
                 {
                     fallback ??= ResolveHosts();
+                    if (fallback.Count == 0)
+                    {
+                        continue;
+                    }
+
                     host = fallback[0];
                 }
 
-                list.Add(new DomainTarget(host, d));
+                list.Add(new DomainTarget(host, d) { Locator = Locator, ReadBack = ReadBackResult });
             }
 
             return list;
         }
 
         IReadOnlyList<XenHostConnection> hosts = ResolveHosts();
+        if (hosts.Count == 0)
+        {
+            return [];
+        }
+
         var selector = new DomainSelector
         {
             Names = ParameterSetName == ByName ? Name : null,
+            NamesAreLiteral = ParameterSetName == ByName && IsFromPipeline(nameof(Name)),
             Ids = ParameterSetName == ById ? Id : null,
             Uuids = ParameterSetName == ByUuid ? Uuid : null,
             States = StateFilter,
             IncludeDom0WhenUnfiltered = IncludeDom0WhenUnfiltered,
         };
-        return SelectDomains(hosts, selector);
+        return SelectDomains(hosts, selector).Select(t => t with { Locator = Locator, ReadBack = ReadBackResult }).ToList();
     }
 }
 

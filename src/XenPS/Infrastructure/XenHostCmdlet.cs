@@ -21,21 +21,45 @@ public abstract partial class XenHostCmdlet : XenCmdlet
     [AllowEmptyCollection]
     public XenHostConnection[]? XenHost { get; set; }
 
-    /// <summary>The session of this runspace.</summary>
+    private HashSet<string>? _commandLineParameters;
+
+    /// <summary>The session of this runspace (look it up on the pipeline thread only).</summary>
     protected static XenSession Session => XenSessions.Current;
 
-    /// <summary>The hosts to act on; a terminating error when there is none.</summary>
+    /// <summary>Notes which parameters the command line bound, so that <see cref="IsFromPipeline"/> can tell them from pipeline input.</summary>
+    protected override void BeginProcessing()
+    {
+        _commandLineParameters = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        base.BeginProcessing();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="parameterName"/> was bound from the pipeline (a string or an object's
+    /// property) rather than typed on the command line. Names from the pipeline are literal, never wildcards.
+    /// </summary>
+    protected bool IsFromPipeline(string parameterName) =>
+        _commandLineParameters is not null && !_commandLineParameters.Contains(parameterName) && MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+    /// <summary>The hosts to act on; a terminating error when there is none. A closed connection is a non-terminating ConnectionClosed error and is left out.</summary>
     protected IReadOnlyList<XenHostConnection> ResolveHosts()
     {
+        IReadOnlyList<XenHostConnection> hosts;
         try
         {
-            return Session.Resolve(XenHost, new Dom0Probe(), () => XenConnectionFactory.Local(new LocalConnectionOptions(), LoggerFactory));
+            hosts = Session.Resolve(XenHost, new Dom0Probe(), () => XenConnectionFactory.Local(new LocalConnectionOptions(), LoggerFactory));
         }
         catch (XenOperationException ex)
         {
             ThrowXenError(ex, null);
             throw; // not reached: ThrowTerminatingError throws
         }
+
+        foreach (XenHostConnection closed in hosts.Where(h => h.IsClosed))
+        {
+            WriteXenError(closed.Closed(), closed);
+        }
+
+        return hosts.Any(h => h.IsClosed) ? hosts.Where(h => !h.IsClosed).ToArray() : hosts;
     }
 }
 

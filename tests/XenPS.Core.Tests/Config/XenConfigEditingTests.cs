@@ -195,11 +195,28 @@ public sealed class XenConfigEditingTests
     [InlineData("a/b")]
     [InlineData("bad\nname")]
     [InlineData(" padded ")]
+    [InlineData("two words")]
+    [InlineData("a;b")]
+    [InlineData("a=b")]
+    [InlineData("-rf")]
+    [InlineData("web*")]
+    [InlineData("Domain-0")]
     public void NamesAreValidatedBeforeWriting(string name)
     {
         var c = XenDomainConfig.Parse("name = 'ok'\n");
-        Assert.Throws<ArgumentException>(() => c.Name = name);
+        var ex = Assert.Throws<XenOperationException>(() => c.Name = name);
+        Assert.Equal("InvalidDomainName", ex.ErrorId);
+        Assert.Throws<XenOperationException>(() => c["name"] = name);
         Assert.Equal("name = 'ok'\n", c.ToConfigText());
+    }
+
+    [Theory]
+    [InlineData("name = \"a;b\"\n", "a;b")]
+    [InlineData("name = \"web*\"\n", "web*")]
+    [InlineData("name = \"-rf\"\n", "-rf")]
+    public void Existing_files_with_other_names_are_still_read(string text, string name)
+    {
+        Assert.Equal(name, XenDomainConfig.Parse(text).Name);
     }
 
     [Fact]

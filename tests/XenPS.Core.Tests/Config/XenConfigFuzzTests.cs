@@ -107,7 +107,17 @@ public sealed class XenConfigFuzzTests
         RunSpecFuzz("vif", rng, seeds, pieces, 100_000, s =>
         {
             var v = XenVifSpec.Parse(s);
-            Assert.Equal(v.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Length, v.ToNetworkAttachArguments().Count(a => a.Length > 0));
+            bool attachable = v.UnrecognizedArguments.Count == 0 && !string.IsNullOrWhiteSpace(s) && !(v.Mac is { } m && XenVifSpec.IsMulticast(m));
+            if (attachable)
+            {
+                Assert.Equal(v.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Length, v.ToNetworkAttachArguments().Count(a => a.Length > 0));
+            }
+            else
+            {
+                // What xl network-attach refuses is refused before it reaches the host, as a config error.
+                Assert.Throws<XenConfigException>(() => v.ToNetworkAttachArguments());
+            }
+
             string written;
             try
             {

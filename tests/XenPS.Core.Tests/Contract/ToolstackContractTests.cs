@@ -211,11 +211,15 @@ public abstract class ToolstackContractTests : IAsyncLifetime
 
         // vCPUs and scheduler
         XenVCpu vcpu = Assert.Single(await Toolstack.GetVCpusAsync(name, Ct));
-        Assert.Equal(0, vcpu.Number);
+        Assert.Equal(0, vcpu.VCpu);
         Assert.Equal(id, vcpu.DomainId);
         Assert.True(vcpu.Online);
         int cpus = (await Toolstack.GetHostInfoAsync(Ct)).CpuCount;
-        await Assert.ThrowsAsync<XenInsufficientMemoryException>(() => Toolstack.SetVCpuCountAsync(name, cpus + 2, Ct));
+        await Assert.ThrowsAsync<XenVCpuOvercommitException>(() => Toolstack.SetVCpuCountAsync(name, cpus + 2, Ct));
+
+        // --ignore-host passes the host check; the domain's own maximum (1 vCPU) still refuses it, in other words.
+        var beyondMax = await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.SetVCpuCountAsync(name, cpus + 2, allowOvercommit: true, Ct));
+        Assert.IsNotType<XenVCpuOvercommitException>(beyondMax);
         XenSchedulerParameters sched = await Toolstack.GetSchedulerParametersAsync(name, Ct);
         Assert.Equal(256, sched.Weight);
         await Toolstack.SetSchedulerParametersAsync(name, 512, null, Ct);
@@ -414,6 +418,52 @@ public abstract class ToolstackContractTests : IAsyncLifetime
         Assert.False(await Toolstack.FileExistsAsync(path, Ct));
         Assert.DoesNotContain(await Toolstack.ListDomainsAsync(Ct), d => d.Name == name);
         await Assert.ThrowsAsync<XenDomainNotFoundException>(() => Toolstack.GetDomainAsync(name, Ct));
+    }
+
+    [Fact]
+    public async Task TargetedReads_FindADomainByDomidAndByConfigFile_WithoutAListing()
+    {
+        string name = GuestName("ident");
+        string path = $"{Toolstack.ConfigDirectory.TrimEnd('/')}/{name}.cfg";
+        await Toolstack.WriteFileAsync(path, GuestConfig(name), Ct);
+        try
+        {
+            XenDomain? off = await Toolstack.FindDomainByConfigAsync(path, Ct);
+            Assert.NotNull(off);
+            Assert.Equal((name, XenDomainState.Off, (int?)null, path), (off.Name, off.State, off.Id, off.ConfigPath));
+
+            XenDomain started = await Toolstack.CreateFromFileAsync(path, paused: true, Ct);
+            int id = started.Id!.Value;
+            XenDomain? byId = await Toolstack.FindRunningDomainAsync(id, Ct);
+            Assert.NotNull(byId);
+            Assert.Equal((name, id, started.Uuid, XenDomainState.Paused), (byId.Name, byId.Id, byId.Uuid, byId.State));
+            Assert.Null(byId.ConfigPath);
+            Assert.Equal(Toolstack.HostName, byId.HostName);
+
+            XenDomain? byConfig = await Toolstack.FindDomainByConfigAsync(path, Ct);
+            Assert.NotNull(byConfig);
+            Assert.Equal((id, started.Uuid, path), (byConfig.Id, byConfig.Uuid, byConfig.ConfigPath));
+
+            await Toolstack.DestroyAsync(id.ToString(CultureInfo.InvariantCulture), Ct);
+            await WaitForAsync(() => Toolstack.FindRunningDomainAsync(id, Ct), d => d is null, TimeSpan.FromSeconds(60), $"domain {id} to be gone");
+            Assert.Equal(XenDomainState.Off, (await Toolstack.FindDomainByConfigAsync(path, Ct))?.State);
+            Assert.Equal("Domain-0", (await Toolstack.FindRunningDomainAsync(0, Ct))?.Name);
+        }
+        finally
+        {
+            try
+            {
+                await Toolstack.DestroyAsync(name, CancellationToken.None);
+            }
+            catch (XenException)
+            {
+                // Not running: nothing to clean.
+            }
+
+            await Toolstack.DeleteFileAsync(path, Ct);
+        }
+
+        Assert.Null(await Toolstack.FindDomainByConfigAsync(path, Ct));
     }
 
     [Fact]

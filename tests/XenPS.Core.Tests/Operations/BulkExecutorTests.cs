@@ -83,6 +83,75 @@ public sealed class BulkExecutorTests
     }
 
     [Fact]
+    public void Disposal_cancels_running_items_and_starts_no_queued_one()
+    {
+        // Issue 13, case 5: a cmdlet's pipeline can end (Select-Object -First upstream, then Ctrl+C) without
+        // its token being cancelled; the executor's disposal must stop the work, not leave it running.
+        int started = 0;
+        var running = new SemaphoreSlim(0);
+        var bulk = new BulkExecutor<int>(2, CancellationToken.None);
+        for (int i = 0; i < 6; i++)
+        {
+            bulk.Submit(i, async (item, ct) =>
+            {
+                Interlocked.Increment(ref started);
+                running.Release();
+                await Task.Delay(Timeout.Infinite, ct);
+                return item;
+            });
+        }
+
+        Assert.True(running.Wait(TimeSpan.FromSeconds(10)));
+        Assert.True(running.Wait(TimeSpan.FromSeconds(10)));
+        bulk.Dispose();
+
+        var outcomes = new List<BulkOutcome<int>>();
+        while (bulk.TakeNext(TimeSpan.FromSeconds(10)) is { } o)
+        {
+            outcomes.Add(o);
+        }
+
+        Assert.Equal(6, outcomes.Count);
+        Assert.All(outcomes, o => Assert.IsAssignableFrom<OperationCanceledException>(o.Error));
+        Assert.Equal(2, Volatile.Read(ref started));
+        Assert.True(bulk.IsCancelled);
+    }
+
+    [Fact]
+    public void Cancel_starts_no_item_that_was_waiting_for_a_slot()
+    {
+        int started = 0;
+        var gate = new TaskCompletionSource();
+        var first = new SemaphoreSlim(0);
+        using var bulk = new BulkExecutor<int>(1, CancellationToken.None);
+        for (int i = 0; i < 4; i++)
+        {
+            bulk.Submit(i, async (item, ct) =>
+            {
+                Interlocked.Increment(ref started);
+                first.Release();
+
+                // The running item ignores cancellation (an xl call that cannot be interrupted).
+                await gate.Task;
+                return item;
+            });
+        }
+
+        Assert.True(first.Wait(TimeSpan.FromSeconds(10)));
+        bulk.Cancel();
+        gate.SetResult();
+        var outcomes = new List<BulkOutcome<int>>();
+        while (bulk.TakeNext(TimeSpan.FromSeconds(10)) is { } o)
+        {
+            outcomes.Add(o);
+        }
+
+        Assert.Equal(4, outcomes.Count);
+        Assert.Equal(1, Volatile.Read(ref started));
+        Assert.Single(outcomes, o => o.Succeeded);
+    }
+
+    [Fact]
     public void Throttle_limit_below_one_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new BulkExecutor<int>(0, CancellationToken.None));
 

@@ -97,8 +97,10 @@ public sealed class ConfigOperationsTests
         string written = await h.Toolstack.ReadFileAsync("/etc/xen/web1.cfg", _ct);
         Assert.Contains("memory = 256", written);
 
-        var ex = await Assert.ThrowsAsync<XenOperationException>(() => _ops.NewAsync(h, DomainConfigOperations.BuildConfig(Spec()), false, false, false, _ct));
-        Assert.Equal("ConfigExists", ex.ErrorId);
+        var ex = await Assert.ThrowsAsync<XenDomainExistsException>(() => _ops.NewAsync(h, DomainConfigOperations.BuildConfig(Spec()), false, false, false, _ct));
+        Assert.Equal("DomainExists", ex.ErrorId);
+        Assert.Equal("web1", ex.Domain);
+        Assert.Contains("/etc/xen/web1.cfg", ex.Message);
         Assert.Equal(written, await h.Toolstack.ReadFileAsync("/etc/xen/web1.cfg", _ct));
 
         var bigger = DomainConfigOperations.BuildConfig(new NewDomainSpec { Name = "web1", MemoryMB = 300, Kernel = "/boot/vmlinuz", Type = XenDomainType.Pvh });
@@ -125,7 +127,7 @@ public sealed class ConfigOperationsTests
         await h.Toolstack.CreateFromFileAsync("/etc/xen/web1.cfg", false, _ct);
         var t = new DomainTarget(h, await h.Toolstack.GetDomainAsync("web1", _ct));
 
-        XenDomain live = await _ops.SetAsync(t, new DomainSettings { MemoryMB = 512, VCpu = 2 }, _ct);
+        XenDomain live = (await _ops.SetAsync(t, new DomainSettings { MemoryMB = 512, VCpu = 2 }, _ct))!;
         Assert.Equal(512, live.MemoryMB);
         Assert.Equal(2, live.VCpu);
         Assert.Contains("memory = 256 # MiB", await h.Toolstack.ReadFileAsync("/etc/xen/web1.cfg", _ct));
@@ -143,7 +145,7 @@ public sealed class ConfigOperationsTests
         var h = await HostAsync();
         await h.Toolstack.CreateAsync("name = \"db1\"\ntype = \"pvh\"\nmemory = 256\nmaxmem = 256\nkernel = \"/boot/vmlinuz\"\n", false, _ct);
         var t = new DomainTarget(h, await h.Toolstack.GetDomainAsync("db1", _ct));
-        XenDomain d = await _ops.SetAsync(t, new DomainSettings { MemoryMB = 400, MaxMemoryMB = 512 }, _ct);
+        XenDomain d = (await _ops.SetAsync(t, new DomainSettings { MemoryMB = 400, MaxMemoryMB = 512 }, _ct))!;
         Assert.Equal(400, d.MemoryMB);
         Assert.Equal(512, d.MaxMemoryMB);
 
@@ -157,13 +159,13 @@ public sealed class ConfigOperationsTests
         var h = await HostAsync();
         await _ops.NewAsync(h, DomainConfigOperations.BuildConfig(Spec()), false, false, false, _ct);
         var t = new DomainTarget(h, await h.Toolstack.GetDomainAsync("web1", _ct));
-        XenDomain d = await _ops.SetAsync(t, new DomainSettings { MemoryMB = 384, AutoStart = true }, _ct);
+        XenDomain d = (await _ops.SetAsync(t, new DomainSettings { MemoryMB = 384, AutoStart = true }, _ct))!;
         Assert.Equal(XenDomainState.Off, d.State);
         Assert.Equal(384, d.MemoryMB);
         Assert.True(d.AutoStart);
         Assert.True(await h.Toolstack.FileExistsAsync("/etc/xen/auto/web1.cfg", _ct));
 
-        d = await _ops.SetAsync(new DomainTarget(h, d), new DomainSettings { AutoStart = false }, _ct);
+        d = (await _ops.SetAsync(new DomainTarget(h, d), new DomainSettings { AutoStart = false }, _ct))!;
         Assert.False(d.AutoStart);
         Assert.False(await h.Toolstack.FileExistsAsync("/etc/xen/auto/web1.cfg", _ct));
     }
@@ -174,9 +176,9 @@ public sealed class ConfigOperationsTests
         var h = await HostAsync();
         await _ops.NewAsync(h, DomainConfigOperations.BuildConfig(Spec()), false, true, false, _ct);
         var t = new DomainTarget(h, await h.Toolstack.GetDomainAsync("web1", _ct));
-        t = new DomainTarget(h, await _ops.SetAsync(t, new DomainSettings { AutoStart = true }, _ct));
+        t = new DomainTarget(h, (await _ops.SetAsync(t, new DomainSettings { AutoStart = true }, _ct))!);
 
-        XenDomain renamed = await _ops.RenameAsync(t, "web9", _ct);
+        XenDomain renamed = (await _ops.RenameAsync(t, "web9", _ct))!;
         Assert.Equal("web9", renamed.Name);
         Assert.Equal(t.Domain.Id, renamed.Id);
         Assert.Equal("/etc/xen/web9.cfg", renamed.ConfigPath);

@@ -215,7 +215,7 @@ public sealed class DeviceOperationsTests
         DomainTarget t = await RunningAsync(h);
         XenNetworkAdapter nic = Assert.Single(await _ops.GetNetworkAdaptersAsync(t, _ct));
         DomainTarget back = DeviceOperations.TargetOf(nic, h);
-        Assert.Same(t.Domain, back.Domain);
+        Assert.Equal((t.Domain.Uuid, t.Domain.Id, t.Domain.Name), (back.Domain.Uuid, back.Domain.Id, back.Domain.Name));
         Assert.Same(h, back.Host);
         Assert.Equal(t.Domain.Uuid, nic.DomainUuid);
     }

@@ -99,7 +99,7 @@ public sealed class DeviceSpecsTests
         Assert.Equal("00:16:3E:00:00:01", back.Mac);
         Assert.Equal("10MB/s", back.Rate);
         Assert.Null(back.Ip);
-        Assert.Equal(string.Empty, DeviceSpecs.BuildVif(new NicRequest()).ToString());
+        Assert.Equal("bridge=xenbr0", DeviceSpecs.BuildVif(new NicRequest()).ToString());
     }
 
     [Fact]

@@ -337,7 +337,7 @@ public sealed class RestartWaitTests
     }
 
     [Fact]
-    public async Task Restart_with_wait_of_a_domain_that_does_not_come_back_times_out_naming_it()
+    public async Task Restart_with_wait_of_a_domain_that_does_not_come_back_ends_at_once_naming_it()
     {
         var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
         await h.Toolstack.CreateAsync("name = \"web1\"\ntype = \"pvh\"\nmemory = 128\nkernel = \"/boot/vmlinuz\"\non_reboot = \"destroy\"\n", false, CancellationToken.None);
@@ -351,8 +351,12 @@ public sealed class RestartWaitTests
             time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var ex = await Assert.ThrowsAsync<XenTimeoutException>(() => restart);
+        // Issue 13, case 6: with on_reboot = destroy the domain can never run again; the wait ends at once
+        // with the reason instead of running to its timeout.
+        var ex = await Assert.ThrowsAsync<XenOperationException>(() => restart);
+        Assert.Equal("DomainWillNotRestart", ex.ErrorId);
         Assert.Equal("web1", ex.Domain);
+        Assert.Contains("on_reboot", ex.Message);
     }
 }
 
@@ -391,7 +395,7 @@ public sealed class Dom0ProtectionTests
     {
         var h = await XenConnectionFactory.SimulatedAsync(new SimulatedConnectionOptions { Name = "lab", InMemoryFabric = SimulatedFabric.InMemory() });
         var dom0 = new DomainTarget(h, await h.Toolstack.GetDomainAsync("Domain-0", CancellationToken.None));
-        XenDomain d = await new DomainConfigOperations().SetAsync(dom0, new DomainSettings { MemoryMB = 900 }, CancellationToken.None);
+        XenDomain d = (await new DomainConfigOperations().SetAsync(dom0, new DomainSettings { MemoryMB = 900 }, CancellationToken.None))!;
         Assert.Equal(900, d.MemoryMB);
     }
 }

@@ -29,8 +29,9 @@ public sealed class SimulatorBehaviourTests
 
         Assert.Equal(new[] { "initrd.img", "vmlinuz" }, (await xl.ListDirectoryAsync("/boot", Ct)).Select(e => e.Name));
         Assert.Contains(await xl.ListDirectoryAsync("/etc/xen", Ct), e => e.Name == "auto" && e.IsDirectory);
-        var missing = await Assert.ThrowsAnyAsync<XlCommandException>(() => xl.WriteFileAsync("/srv/guest.cfg", "x", Ct));
-        Assert.Contains("Directory nonexistent", missing.StandardError, StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<XenHostWriteException>(() => xl.WriteFileAsync("/srv/guest.cfg", "x", Ct));
+        Assert.Equal("HostWriteFailed", missing.ErrorId);
+        Assert.Contains("No such file or directory", missing.Message, StringComparison.Ordinal);
         await Assert.ThrowsAnyAsync<XlCommandException>(() => xl.ListDirectoryAsync("/srv", Ct));
     }
 

@@ -83,7 +83,7 @@ public sealed class SimulatorFidelityTests
         var dup = await Assert.ThrowsAsync<XenDomainExistsException>(() => xl.CreateFromFileAsync("/srv/domU.cfg", false, Ct));
         Assert.Equal(Stderr("246"), dup.StandardError);
 
-        var vcpus = await Assert.ThrowsAsync<XenInsufficientMemoryException>(() => xl.SetVCpuCountAsync("testvm", 4, Ct));
+        var vcpus = await Assert.ThrowsAsync<XenVCpuOvercommitException>(() => xl.SetVCpuCountAsync("testvm", 4, Ct));
         Assert.Equal(Stderr("248"), vcpus.StandardError);
         var maxmem = await Assert.ThrowsAnyAsync<XlCommandException>(() => xl.SetMaxMemoryAsync("testvm", 64, Ct));
         Assert.Equal(Stderr("250"), maxmem.StandardError);

@@ -96,6 +96,70 @@ public sealed class SimulatorStateFileTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoProcesses_CreatingTheSameNames_WithLatency_ExactlyOneWinsEachName()
+    {
+        // Issue 13, case 2: with a check before the write, both processes were told "created" and the later
+        // write replaced the earlier one. The create is one atomic step on the host now.
+        const int Names = 8;
+        string statePath = Path.Combine(_folder, "race.json");
+        SimulatedFabric fabric = SimulatedFabric.Open(statePath);
+        Assert.True(await fabric.AddHostAsync("shared"));
+        foreach (string op in new[] { "FileExists", "WriteFile", "ListDomains" })
+        {
+            await fabric.SetLatencyAsync("shared", op, TimeSpan.FromMilliseconds(150));
+        }
+
+        string dll = WorkerDll();
+        var processes = new List<(Process Process, Task<string> Stdout, Task<string> Stderr)>();
+        foreach (string worker in new[] { "A", "B" })
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string arg in new[] { dll, "new", statePath, "shared", worker, Names.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            Process p = Process.Start(start)!;
+            processes.Add((p, p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync()));
+        }
+
+        var results = new Dictionary<string, List<string>>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        foreach ((Process p, Task<string> stdout, Task<string> stderr) in processes)
+        {
+            try
+            {
+                await p.WaitForExitAsync(cts.Token);
+            }
+            finally
+            {
+                if (!p.HasExited)
+                {
+                    p.Kill(entireProcessTree: true);
+                }
+            }
+
+            Assert.True(p.ExitCode == 0, $"worker exit {p.ExitCode}: {await stderr}");
+            string worker = processes[0].Process == p ? "A" : "B";
+            results[worker] = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+            p.Dispose();
+        }
+
+        SimulatedToolstack xl = SimulatedFabric.Open(statePath).GetToolstack("shared");
+        for (int n = 0; n < Names; n++)
+        {
+            string name = $"race-{n}";
+            string[] winners = results.Where(r => r.Value.Contains($"won {name}")).Select(r => r.Key).ToArray();
+            string[] losers = results.Where(r => r.Value.Contains($"lost {name} DomainExists")).Select(r => r.Key).ToArray();
+            Assert.True(winners.Length == 1 && losers.Length == 1, $"{name}: winners [{string.Join(",", winners)}], losers [{string.Join(",", losers)}]");
+
+            // The file is the winner's, whole.
+            string text = await xl.ReadFileAsync($"/etc/xen/{name}.cfg", CancellationToken.None);
+            Assert.Contains($"worker={winners[0]}", text);
+        }
+    }
+
+    [Fact]
     public async Task TwoFabricObjects_OnOneFile_SeeEachOthersChanges()
     {
         string statePath = Path.Combine(_folder, "shared.json");

@@ -40,7 +40,7 @@ public sealed class SshTransportArgumentTests : IDisposable
         Assert.Equal("ConnectTimeout=7", OptionValue(argv, "ConnectTimeout"));
         Assert.Equal("ControlMaster=auto", OptionValue(argv, "ControlMaster"));
         Assert.Equal("ControlPersist=90", OptionValue(argv, "ControlPersist"));
-        Assert.Equal("ControlPath=" + Path.Combine(_temp.FullName, "cm") + "/%C", OptionValue(argv, "ControlPath"));
+        Assert.Matches("^ControlPath=" + System.Text.RegularExpressions.Regex.Escape(Path.Combine(_temp.FullName, "cm")) + "/[0-9a-f]{40}$", OptionValue(argv, "ControlPath"));
         Assert.Equal("IdentitiesOnly=yes", OptionValue(argv, "IdentitiesOnly"));
         Assert.Equal("/home/me/.ssh/xen key", argv[IndexOf(argv, "-i") + 1]);
         Assert.Equal("2222", argv[IndexOf(argv, "-p") + 1]);
@@ -78,6 +78,41 @@ public sealed class SshTransportArgumentTests : IDisposable
         IReadOnlyList<string> argv = transport.BuildArguments(new CommandRequest("xl", "info"));
         Assert.Equal("--", argv[^3]);
         Assert.Equal("-oProxyCommand=id", argv[^2]);
+    }
+
+    [Fact]
+    public void TheControlSocketIsPrivateToEverythingThatDecidesTrust()
+    {
+        // Issue 13, case 7: with ssh's %C (local host, host, port, user), a connect with an unknown host key or a
+        // rejected identity rode a master made with other options.
+        string key = Path.Combine(_temp.FullName, "id");
+        File.WriteAllText(key, "key");
+        string hosts = Path.Combine(_temp.FullName, "known_hosts");
+        File.WriteAllText(hosts, "[127.0.0.1]:22 ssh-ed25519 AAAA\n");
+        var baseline = new SshTransportOptions { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=" + hosts] };
+        string name = SshTransport.ControlSocketName(baseline);
+        Assert.Matches("^[0-9a-f]{40}$", name);
+        Assert.Equal(name, SshTransport.ControlSocketName(new SshTransportOptions { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=" + hosts] }));
+
+        SshTransportOptions[] others =
+        [
+            new() { Host = "dom0-b", User = "root", Port = 22, IdentityFile = key, ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "admin", Port = 22, IdentityFile = key, ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "root", Port = 2222, IdentityFile = key, ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = null, ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key + "2", ExtraOptions = baseline.ExtraOptions },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=" + hosts, "StrictHostKeyChecking=no"] },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=/dev/null"] },
+            new() { Host = "dom0-a", User = "root", Port = 22, IdentityFile = key, ExtraOptions = ["UserKnownHostsFile=" + hosts], SshProgram = "/opt/ssh" },
+        ];
+        Assert.Equal(others.Length, others.Select(SshTransport.ControlSocketName).Append(name).Distinct().Count() - 1);
+
+        // The same file with other content (a changed host key, a replaced identity) is another socket too.
+        File.WriteAllText(hosts, "[127.0.0.1]:22 ssh-ed25519 BBBB\n");
+        Assert.NotEqual(name, SshTransport.ControlSocketName(baseline));
+        string afterHosts = SshTransport.ControlSocketName(baseline);
+        File.WriteAllText(key, "another key");
+        Assert.NotEqual(afterHosts, SshTransport.ControlSocketName(baseline));
     }
 
     [Fact]
@@ -334,6 +369,97 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
         Assert.Contains("Permission denied (publickey)", ex.SshMessage);
         Assert.Equal("127.0.0.1", ex.HostName);
         Assert.Equal("AuthenticationFailed", ex.ErrorId);
+    }
+
+    [Fact]
+    public async Task ARejectedKeyAndAWrongKnownHostsFailWhileAnotherConnectionToTheSameAddressIsOpen()
+    {
+        // Issue 13, case 7: the control socket was ssh's %C (local host, host, port, user), so these rode the master.
+        string controlDirectory = Server.NewControlDirectory();
+        await using var good = new SshTransport(Server.Options(controlDirectory));
+        Assert.Equal("up\n", (await Run(good, new CommandRequest("echo", "up"))).StandardOutput);
+        Assert.NotEmpty(Directory.GetFileSystemEntries(controlDirectory));
+
+        await using var rejected = new SshTransport(Server.Options(controlDirectory, Server.RejectedKey));
+        var auth = await Assert.ThrowsAsync<XenAuthenticationException>(() => Run(rejected, new CommandRequest("echo", "rode the master")));
+        Assert.Contains("Permission denied", auth.SshMessage);
+
+        string wrongHosts = Path.Combine(Server.Directory, "wrong_known_hosts");
+        string[] someOtherKey = File.ReadAllText(Server.UserKey + ".pub").Split(' ');
+        File.WriteAllText(wrongHosts, $"[127.0.0.1]:{Server.Port} {someOtherKey[0]} {someOtherKey[1]}\n");
+        SshTransportOptions o = Server.Options(controlDirectory);
+        await using var wrongKey = new SshTransport(new SshTransportOptions
+        {
+            Host = o.Host,
+            Port = o.Port,
+            User = o.User,
+            IdentityFile = o.IdentityFile,
+            ControlDirectory = controlDirectory,
+            ConnectTimeout = o.ConnectTimeout,
+            ExtraOptions = ["StrictHostKeyChecking=yes", "UserKnownHostsFile=" + wrongHosts, "LogLevel=ERROR"],
+        });
+        var hostKey = await Assert.ThrowsAsync<XenAuthenticationException>(() => Run(wrongKey, new CommandRequest("echo", "rode the master")));
+        Assert.Contains("Host key verification failed", hostKey.SshMessage);
+
+        // The first connection is still there and still works.
+        Assert.Equal("still\n", (await Run(good, new CommandRequest("echo", "still"))).StandardOutput);
+    }
+
+    [Fact]
+    public async Task AConfigWriteCutOffBySshDyingMidTransferLeavesTheFileUntouched()
+    {
+        // Issue 13, case 1 over a real connection: the ssh client is killed (SIGKILL) after 60 bytes of a config;
+        // 'cat > tmp; mv -f' committed those 60 bytes. The host now checks size and SHA-256 before the rename.
+        string dir = Path.Combine(Server.Directory, "etc-xen-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, "web1.cfg");
+        const string Original = "name = \"web1\"\nmemory = 512\ndisk = [ 'phy:/dev/vg/web1,xvda,w' ]\n";
+        File.WriteAllText(path, Original);
+        string replacement = "name = \"web1\"\nmemory = 1024\ndisk = [ 'phy:/dev/vg/web1,xvda,w' ]\nvif = [ 'bridge=xenbr0' ]\n" + new string('#', 4000) + "\n";
+
+        string dying = Path.Combine(Server.Directory, "dying-ssh");
+        File.WriteAllText(dying, """
+            #!/bin/sh
+            # A real ssh that gets the first 60 bytes of its stdin and is then killed, mid-transfer, once the
+            # write script runs on the host (its temporary file exists: this "host" is this machine).
+            fifo=$(mktemp -u "${TMPDIR:-/tmp}/xenps-cut.XXXXXX") && mkfifo "$fifo" || exit 90
+            ssh "$@" <"$fifo" &
+            pid=$!
+            exec 3>"$fifo"
+            head -c 60 >&3
+            n=0
+            while ! ls __DIR__/.web1.cfg.xenps.* >/dev/null 2>&1 && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done
+            sleep 0.5
+            kill -9 "$pid"
+            wait "$pid"
+            rc=$?
+            rm -f "$fifo"
+            exit "$rc"
+            """.Replace("__DIR__", "'" + dir + "'", StringComparison.Ordinal));
+        File.SetUnixFileMode(dying, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        SshTransportOptions o = Server.Options(Server.NewControlDirectory());
+        await using var cut = new SshTransport(new SshTransportOptions
+        {
+            Host = o.Host, Port = o.Port, User = o.User, IdentityFile = o.IdentityFile, ControlDirectory = o.ControlDirectory,
+            ConnectTimeout = o.ConnectTimeout, ExtraOptions = o.ExtraOptions, SshProgram = dying,
+        });
+
+        var ex = await Assert.ThrowsAsync<XenHostWriteException>(() => new Toolstack.XlToolstack(cut).WriteFileAsync(path, replacement, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90)));
+        Assert.Equal(("HostWriteFailed", path, "127.0.0.1"), (ex.ErrorId, ex.Path, ex.HostName));
+        Assert.False(ex.FileUnchanged); // the client died: XenPS cannot know what the host did, and says so
+
+        // What the host did: the script saw end of input after 60 bytes, refused, removed its temporary file.
+        for (int i = 0; i < 100 && Directory.GetFiles(dir, ".web1.cfg.xenps.*").Length > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(Directory.GetFiles(dir, ".web1.cfg.xenps.*"));
+        Assert.Equal(Original, File.ReadAllText(path));
+
+        await using SshTransport whole = Create();
+        await new Toolstack.XlToolstack(whole).WriteFileAsync(path, replacement, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(replacement, File.ReadAllText(path));
     }
 
     [Fact]

@@ -62,5 +62,23 @@ internal sealed class FakeTransport : IXenTransport
         throw new InvalidOperationException("Unexpected command: " + request.DisplayText);
     }
 
+    /// <summary>Streams a canned reply's stdout line by line (the reply is chosen by the same rules as <see cref="RunAsync"/>).</summary>
+    public async Task<StreamingCommand> StartAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        CommandResult reply = await RunAsync(request, cancellationToken);
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        foreach (string line in reply.StandardOutput.Replace("\r\n", "\n").Split('\n'))
+        {
+            lines.Writer.TryWrite(line);
+        }
+
+        lines.Writer.TryComplete();
+        return new StreamingCommand(request.DisplayText, lines, Task.FromResult(reply with { StandardOutput = string.Empty }), () => ValueTask.CompletedTask);
+    }
+
+    /// <summary>Records the request; the terminal session "ends" at once with the canned reply's exit code.</summary>
+    public async Task<int> RunInteractiveAsync(CommandRequest request, CancellationToken cancellationToken) =>
+        (await RunAsync(request, cancellationToken)).ExitCode;
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

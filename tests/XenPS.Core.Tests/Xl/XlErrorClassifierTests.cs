@@ -80,10 +80,13 @@ public sealed class XlErrorClassifierTests
     }
 
     [Fact]
-    public void Vcpu_set_above_the_host_cpus_is_InsufficientMemory_limits_exceeded()
+    public void Vcpu_set_above_the_host_cpus_is_VCpuOvercommit_not_a_memory_shortage()
     {
-        var ex = Assert.IsType<XenInsufficientMemoryException>(Classify("248", "testvm"));
+        var ex = Assert.IsType<XenVCpuOvercommitException>(Classify("248", "testvm"));
+        Assert.Equal("VCpuOvercommit", ex.ErrorId);
+        Assert.Equal(XenErrorCategory.LimitsExceeded, ex.Category);
         Assert.Contains("You are overcommmitting!", ex.Message);
+        Assert.Contains("use --ignore-host to continue", ex.Message);
     }
 
     [Theory]

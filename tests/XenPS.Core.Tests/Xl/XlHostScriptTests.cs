@@ -5,12 +5,18 @@ using XenPS.Transport;
 
 namespace XenPS.Core.Tests.Xl;
 
-/// <summary>Runs <c>sh</c> for real (argument vector, no shell around it) and everything else through a fake.</summary>
-internal sealed class LocalShTransport(FakeTransport? others = null) : IXenTransport
+/// <summary>
+/// Runs <c>sh</c> for real (argument vector, no shell around it) and everything else through a fake.
+/// <paramref name="shell"/> picks the shell that plays <c>sh</c> (e.g. <c>dash</c>, <c>bash</c>, <c>busybox sh</c>);
+/// <see cref="Stdin"/> can change what reaches the script's stdin (a cut-off or corrupt transfer).
+/// </summary>
+internal sealed class LocalShTransport(FakeTransport? others = null, string shell = "sh") : IXenTransport
 {
     public string HostName => "localhost";
 
     public List<CommandRequest> Calls { get; } = new();
+
+    public Func<string, string>? Stdin { get; init; }
 
     public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
@@ -20,14 +26,16 @@ internal sealed class LocalShTransport(FakeTransport? others = null) : IXenTrans
             return await (others ?? throw new InvalidOperationException("Unexpected " + request.DisplayText)).RunAsync(request, cancellationToken);
         }
 
-        var psi = new ProcessStartInfo("sh")
+        string[] shellWords = shell.Split(' ');
+        var psi = new ProcessStartInfo(shellWords[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            StandardInputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
         };
-        foreach (string a in request.Arguments)
+        foreach (string a in shellWords.Skip(1).Concat(request.Arguments))
         {
             psi.ArgumentList.Add(a);
         }
@@ -36,7 +44,7 @@ internal sealed class LocalShTransport(FakeTransport? others = null) : IXenTrans
         using var p = Process.Start(psi)!;
         if (request.StandardInput is not null)
         {
-            await p.StandardInput.WriteAsync(request.StandardInput);
+            await p.StandardInput.WriteAsync(Stdin is null ? request.StandardInput : Stdin(request.StandardInput));
         }
 
         p.StandardInput.Close();
@@ -133,9 +141,10 @@ public sealed class XlHostScriptTests : IDisposable
         Assert.Contains("nope.cfg", notFound.Message);
         Assert.Contains("localhost", notFound.Message);
 
-        var write = await Assert.ThrowsAnyAsync<XlCommandException>(() => ts.WriteFileAsync(Path.Combine(_dir, "no", "dir", "x.cfg"), "x", None));
-        Assert.NotEqual(0, write.ExitCode);
-        Assert.Contains("<xenps:write-file>", write.CommandLine);
+        var write = await Assert.ThrowsAsync<XenHostWriteException>(() => ts.WriteFileAsync(Path.Combine(_dir, "no", "dir", "x.cfg"), "x", None));
+        Assert.True(write.FileUnchanged);
+        Assert.Equal(Path.Combine(_dir, "no", "dir", "x.cfg"), write.Path);
+        Assert.Contains("localhost", write.Message);
         Assert.False(Directory.Exists(Path.Combine(_dir, "no")));
         await Assert.ThrowsAnyAsync<XlCommandException>(() => ts.ListDirectoryAsync(Path.Combine(_dir, "missing"), None));
     }

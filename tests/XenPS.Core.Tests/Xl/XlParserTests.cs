@@ -98,7 +98,8 @@ public sealed class XlListParserTests
     public void Header_only_listing_is_empty_and_garbage_is_refused()
     {
         Assert.Empty(XlListParser.Parse("Name                                        ID   Mem VCPUs\tState\tTime(s)\n"));
-        Assert.Throws<FormatException>(() => XlListParser.Parse("Name  ID   Mem VCPUs\tState\tTime(s)\nthis is not a row\n"));
+        var ex = Assert.Throws<XlOutputFormatException>(() => XlListParser.Parse("Name  ID   Mem VCPUs\tState\tTime(s)\nthis is not a row\n"));
+        Assert.Equal(("xl list", "this is not a row"), (ex.Command, ex.Line));
     }
 }
 
@@ -204,7 +205,7 @@ public sealed class XlVCpuListParserTests
             Assert.Equal("all", v.HardAffinity);
             Assert.Equal("all", v.SoftAffinity);
         });
-        Assert.Equal([0, 1], vcpus.Select(v => v.Number));
+        Assert.Equal([0, 1], vcpus.Select(v => v.VCpu));
     }
 
     [Fact]
@@ -213,7 +214,7 @@ public sealed class XlVCpuListParserTests
         var vcpus = XlVCpuListParser.Parse(XlFixture.Out("223"));
         Assert.Equal(7, vcpus.Count);
         var pv2 = vcpus.Where(v => v.DomainName == "pv2").ToList();
-        Assert.Equal([0, 1], pv2.Select(v => v.Number));
+        Assert.Equal([0, 1], pv2.Select(v => v.VCpu));
         Assert.Equal([1, 0], pv2.Select(v => v.Cpu!.Value));
         Assert.Equal(TimeSpan.FromSeconds(4.2), pv2[0].CpuTime);
         Assert.All(vcpus, v => Assert.True(v.Online));

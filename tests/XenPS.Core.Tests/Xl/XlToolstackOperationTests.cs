@@ -26,7 +26,7 @@ public sealed class XlToolstackOperationTests
     {
         var t = new FakeTransport()
             .OnXl("destroy web1").OnXl("pause web1").OnXl("unpause web1").OnXl("shutdown web1").OnXl("reboot web1")
-            .OnXl("rename web1 web2").OnXl("vcpu-set web1 2").OnXl("vcpu-pin web1 0 0-1").OnXl("vcpu-pin web1 all 1 0")
+            .OnXl("rename web1 web2").OnXl("vcpu-set web1 2").OnXl("vcpu-set --ignore-host web1 8").OnXl("vcpu-pin web1 0 0-1").OnXl("vcpu-pin web1 all 1 0")
             .OnXl("save web1 /var/lib/xen/save/web1").OnXl("save -c web1 /s").OnXl("save -p web1 /s")
             .OnXl("block-detach web1 xvdb").OnXl("network-detach web1 00:16:3e:00:00:aa");
         var ts = t.Toolstack();
@@ -37,6 +37,7 @@ public sealed class XlToolstackOperationTests
         await ts.RebootAsync("web1", false, null, None);
         await ts.RenameAsync("web1", "web2", None);
         await ts.SetVCpuCountAsync("web1", 2, None);
+        await ts.SetVCpuCountAsync("web1", 8, allowOvercommit: true, None);
         await ts.PinVCpuAsync("web1", "0", "0-1", null, None);
         await ts.PinVCpuAsync("web1", "all", "1", "0", None);
         await ts.SaveAsync("web1", "/var/lib/xen/save/web1", XenSaveMode.Destroy, None);
@@ -44,7 +45,7 @@ public sealed class XlToolstackOperationTests
         await ts.SaveAsync("web1", "/s", XenSaveMode.LeavePaused, None);
         await ts.DetachDiskAsync("web1", "xvdb", false, None);
         await ts.DetachNetworkAdapterAsync("web1", "00:16:3e:00:00:aa", None);
-        Assert.Equal(14, t.Calls.Count);
+        Assert.Equal(15, t.Calls.Count);
         Assert.All(t.Calls, c => Assert.Equal("xl", c.Program));
     }
 
@@ -178,7 +179,8 @@ public sealed class XlToolstackOperationTests
 
         var max = await Assert.ThrowsAsync<XlCommandException>(() => ts.SetMaxMemoryAsync("testvm", 64, None));
         Assert.Equal(1, max.ExitCode);
-        await Assert.ThrowsAsync<XenInsufficientMemoryException>(() => ts.SetVCpuCountAsync("testvm", 4, None));
+        var overcommit = await Assert.ThrowsAsync<XenVCpuOvercommitException>(() => ts.SetVCpuCountAsync("testvm", 4, None));
+        Assert.Equal("VCpuOvercommit", overcommit.ErrorId);
         await Assert.ThrowsAsync<XenDomainExistsException>(() => ts.RenameAsync("testvm", "Domain-0", None));
         Assert.Equal(typeof(XlCommandException), (await Assert.ThrowsAnyAsync<XlCommandException>(() => ts.PinVCpuAsync("testvm", "0", "7", null, None))).GetType());
         var save = await Assert.ThrowsAnyAsync<XlCommandException>(() => ts.SaveAsync("testvm", "/no/such/dir/testvm.save", XenSaveMode.Destroy, None));
@@ -508,10 +510,12 @@ public sealed class XlToolstackOperationTests
             }
         }
 
-        Assert.Equal(["pause", hostile], t.Calls[0].Arguments);
-        Assert.Equal(["mem-set", hostile, "512m"], t.Calls[1].Arguments);
-        Assert.Equal(["rename", "web1", hostile], t.Calls[2].Arguments);
-        Assert.Equal(["save", hostile, "/srv/" + hostile], t.Calls[3].Arguments);
+        // A word that starts with '-' comes after "--": xl must not read it as an option (xl shutdown -a stops every guest).
+        string[] end = hostile.StartsWith('-') ? ["--"] : [];
+        Assert.Equal(["pause", .. end, hostile], t.Calls[0].Arguments);
+        Assert.Equal(["mem-set", .. end, hostile, "512m"], t.Calls[1].Arguments);
+        Assert.Equal(["rename", .. end, "web1", hostile], t.Calls[2].Arguments);
+        Assert.Equal(["save", .. end, hostile, "/srv/" + hostile], t.Calls[3].Arguments);
         Assert.Equal("/etc/xen/" + hostile, t.Calls[4].Arguments[3]);
         Assert.Equal(hostile, t.Calls[5].StandardInput);
     }

@@ -7,7 +7,7 @@ namespace XenPS.Toolstack.Xl;
 /// through <see cref="XenDomainConfig"/> with xl's defaults where the file is silent (libxl: memory 32 MiB,
 /// one vCPU, maxmem = memory, maxvcpus = vcpus, PV unless <c>type</c>/<c>builder</c> say otherwise).
 /// </summary>
-internal sealed record XlConfigFacts(string? Name, Guid? Uuid, long MemoryMB, long MaxMemoryMB, int VCpus, int MaxVCpus, XenDomainType? Type)
+internal sealed record XlConfigFacts(string? Name, Guid? Uuid, long MemoryMB, long MaxMemoryMB, int VCpus, int MaxVCpus, XenDomainType? Type, VncSettings Vnc)
 {
     // libxl__domain_build_info_setdefault: max_memkb defaults to 32 * 1024.
     private const long LibxlDefaultMemoryMB = 32;
@@ -28,7 +28,8 @@ internal sealed record XlConfigFacts(string? Name, Guid? Uuid, long MemoryMB, lo
             Math.Max(maxmem, memory),
             vcpus,
             Math.Max(maxvcpus, vcpus),
-            config.Type);
+            config.Type,
+            VncSettings.From(config));
     }
 
     /// <summary>

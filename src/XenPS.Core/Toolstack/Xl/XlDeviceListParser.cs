@@ -17,9 +17,10 @@ internal static class XlDeviceListParser
     public static IReadOnlyList<XlBlockRow> ParseBlockList(string output)
     {
         var rows = new List<XlBlockRow>();
-        foreach (string[] f in Rows(output, "Vdev", "block-list", 7))
+        foreach ((string line, string[] f) in Rows(output, "Vdev", "block-list", 7))
         {
-            rows.Add(new XlBlockRow(Int(f[0]), Int(f[1]), Int(f[2]), Int(f[3]), f[6]));
+            int Int(int i, string what) => XlOutputNumbers.Int(f[i], "xl block-list", line, what, NumberStyles.AllowLeadingSign);
+            rows.Add(new XlBlockRow(Int(0, "device number"), Int(1, "backend id"), Int(2, "frontend id"), Int(3, "state"), f[6]));
         }
 
         return rows;
@@ -28,15 +29,16 @@ internal static class XlDeviceListParser
     public static IReadOnlyList<XlNetworkRow> ParseNetworkList(string output)
     {
         var rows = new List<XlNetworkRow>();
-        foreach (string[] f in Rows(output, "Idx", "network-list", 8))
+        foreach ((string line, string[] f) in Rows(output, "Idx", "network-list", 8))
         {
-            rows.Add(new XlNetworkRow(Int(f[0]), Int(f[1]), f[2].ToLowerInvariant(), Int(f[3]), Int(f[4]), f[7]));
+            int Int(int i, string what) => XlOutputNumbers.Int(f[i], "xl network-list", line, what, NumberStyles.AllowLeadingSign);
+            rows.Add(new XlNetworkRow(Int(0, "index"), Int(1, "backend id"), f[2].ToLowerInvariant(), Int(3, "handle"), Int(4, "state"), f[7]));
         }
 
         return rows;
     }
 
-    private static IEnumerable<string[]> Rows(string output, string headerStart, string command, int fieldCount)
+    private static IEnumerable<(string Line, string[] Fields)> Rows(string output, string headerStart, string command, int fieldCount)
     {
         foreach (string raw in XlListParser.SplitLines(output))
         {
@@ -49,12 +51,11 @@ internal static class XlDeviceListParser
             string[] fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length != fieldCount)
             {
-                throw new FormatException($"Unexpected line in 'xl {command}' output: '{line}'.");
+                throw new XlOutputFormatException("xl " + command, line, $"{fields.Length} fields, not {fieldCount}");
             }
 
-            yield return fields;
+            yield return (line, fields);
         }
     }
 
-    private static int Int(string s) => int.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 }

@@ -64,12 +64,12 @@ internal static class XlErrorClassifier
         }
 
         m = s_configSyntax.Match(stderr);
-        if (m.Success)
+        if (m.Success && int.TryParse(m.Groups["line"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int configLine))
         {
             return new XenConfigException(
                 "config parsing error near " + m.Groups["rest"].Value.Trim(),
                 m.Groups["file"].Value,
-                int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture),
+                configLine,
                 1)
             {
                 HostName = hostName,
@@ -85,6 +85,12 @@ internal static class XlErrorClassifier
         if (s_nameExists.IsMatch(stderr))
         {
             return new XenDomainExistsException(commandLine, exitCode, stderr, hostName, domain);
+        }
+
+        // "You are overcommmitting! You have 2 physical CPUs and want 4 vCPUs! Aborting, use --ignore-host to continue" (248; xl's spelling).
+        if (subcommand == "vcpu-set" && (stderr.Contains("overcommmitting", StringComparison.Ordinal) || stderr.Contains("overcommitting", StringComparison.Ordinal)))
+        {
+            return new XenVCpuOvercommitException(commandLine, exitCode, stderr, hostName, domain);
         }
 
         if (IsInsufficientMemory(subcommand, stderr))
@@ -168,9 +174,6 @@ internal static class XlErrorClassifier
                 // The target above the domain's maximum (120, 251): the domain's memory limit is exceeded.
                 return stderr.Contains("memory_dynamic_max must be less than or equal to memory_static_max", StringComparison.Ordinal) ||
                        s_outOfMemory.Any(p => stderr.Contains(p, StringComparison.OrdinalIgnoreCase));
-            case "vcpu-set":
-                // "You are overcommmitting! You have 2 physical CPUs and want 4 vCPUs!" (248; xl's spelling).
-                return stderr.Contains("overcommmitting", StringComparison.Ordinal) || stderr.Contains("overcommitting", StringComparison.Ordinal);
             default:
                 return false;
         }

@@ -13,13 +13,63 @@ internal static class XlHostScripts
     /// <summary>Prints $1.</summary>
     public const string Read = "exec cat -- \"$1\"";
 
-    /// <summary>Writes stdin to $1 atomically: a temporary file beside it, then <c>mv -f</c>.</summary>
-    public const string AtomicWrite =
-        "set -e; t=$1; d=$(dirname -- \"$t\"); b=$(basename -- \"$t\"); " +
-        "umask 077; tmp=$(mktemp \"$d/.$b.xenps.XXXXXX\"); " +
-        "trap 'rm -f -- \"$tmp\"' EXIT; cat > \"$tmp\"; " +
-        "if [ -f \"$t\" ]; then chmod --reference=\"$t\" \"$tmp\" 2>/dev/null || chmod 644 \"$tmp\"; else chmod 644 \"$tmp\"; fi; " +
-        "mv -f -- \"$tmp\" \"$t\"; trap - EXIT";
+    /// <summary>Exit code of <see cref="AtomicWrite"/> when something already exists at the path of a create.</summary>
+    public const int WriteExists = 17;
+
+    /// <summary>Exit code of <see cref="AtomicWrite"/> when it failed, leaving the file as it was; stderr says why.</summary>
+    public const int WriteFailed = 3;
+
+    /// <summary>How <see cref="AtomicWrite"/> marks its own messages on stderr.</summary>
+    public const string WriteMarker = "xenps-write: ";
+
+    /// <summary>
+    /// Writes stdin to $1 so that the file is either replaced whole or not touched: stdin goes to a temporary file
+    /// beside the target (mode 0600 while it is written), whose size and SHA-256 are checked against $2 and $3 (what
+    /// was sent; a cut-off or corrupt transfer fails here), then it is renamed onto the target.
+    /// $4 <c>replace</c>: a symbolic link is written through (its target is replaced, the link stays); an existing
+    /// file's owner and mode are kept; a new file gets mode $5. $4 <c>create</c>: the file is made only if nothing
+    /// (file, link, dangling link, folder) is at the path at that moment: link(2) onto the name is atomic and fails
+    /// with EEXIST otherwise, in GNU coreutils and busybox alike (<c>mv -n</c> checks, then renames: not atomic).
+    /// Exit <see cref="WriteExists"/> when the path exists, <see cref="WriteFailed"/> with a
+    /// <see cref="WriteMarker"/> message when the file was left as it was. Tested with dash, bash and busybox sh.
+    /// </summary>
+    public const string AtomicWrite = """
+        t=$1 size=$2 sum=$3 how=$4 mode=$5
+        fail() { printf 'xenps-write: %s\n' "$*" >&2; exit 3; }
+        case $t in /*) ;; *) t=./$t ;; esac
+        if [ "$how" = create ]; then
+          if [ -e "$t" ] || [ -L "$t" ]; then printf 'xenps-write: %s: File exists\n' "$t" >&2; exit 17; fi
+        elif [ -L "$t" ]; then
+          r=$(readlink -f -- "$t") && [ -n "$r" ] || fail "cannot resolve the symbolic link $t"
+          t=$r
+        fi
+        d=$(dirname -- "$t") && b=$(basename -- "$t") || fail "cannot split $t"
+        umask 077
+        tmp=$(mktemp "$d/.$b.xenps.XXXXXX") || fail "cannot create a temporary file in $d"
+        trap 'rm -f -- "$tmp"' EXIT
+        trap 'exit 129' HUP INT TERM PIPE
+        cat >"$tmp" || fail "cannot write $tmp"
+        got=$(wc -c <"$tmp" | tr -d ' \t') && hash=$(sha256sum <"$tmp") || fail "cannot measure $tmp"
+        hash=${hash%% *}
+        [ "$got" = "$size" ] && [ "$hash" = "$sum" ] || fail "received $got of $size bytes (sha256 $hash, expected $sum)"
+        if [ "$how" != create ] && [ -e "$t" ]; then
+          o=$(stat -c %u:%g -- "$t") && m=$(stat -c %a -- "$t") || fail "cannot read the owner and mode of $t"
+          chown -- "$o" "$tmp" 2>/dev/null || [ "$(stat -c %u:%g -- "$tmp")" = "$o" ] || fail "cannot give the new file the owner $o of $t"
+          chmod -- "$m" "$tmp" || fail "cannot give the new file the mode $m of $t"
+        else
+          chmod -- "$mode" "$tmp" || fail "cannot set mode $mode"
+        fi
+        if [ "$how" = create ]; then
+          if ! e=$(link -- "$tmp" "$t" 2>&1); then
+            if [ -e "$t" ] || [ -L "$t" ]; then printf 'xenps-write: %s: File exists\n' "$t" >&2; exit 17; fi
+            fail "$e"
+          fi
+          rm -f -- "$tmp"
+        else
+          mv -f -- "$tmp" "$t" || fail "cannot rename the verified file onto $t"
+        fi
+        trap - EXIT
+        """;
 
     /// <summary>Deletes $1 (file or symbolic link); no error when absent.</summary>
     public const string Delete = "exec rm -f -- \"$1\"";
@@ -128,7 +178,7 @@ internal static class XlHostScripts
                     i++;
                     break;
                 default:
-                    throw new FormatException($"Unexpected record '{parts[i]}' in the host's config inventory.");
+                    throw new XlOutputFormatException("sh -c <xenps:config-inventory>", parts[i], "an unknown record");
             }
         }
 
@@ -144,7 +194,7 @@ internal static class XlHostScripts
             string kind = parts[i];
             if (kind.Length != 2)
             {
-                throw new FormatException($"Unexpected record '{kind}' in a folder listing.");
+                throw new XlOutputFormatException("sh -c <xenps:list-folder>", kind, "an unknown record");
             }
 
             list.Add(new XenHostFileEntry(parts[i + 1], kind[0] == 'd', kind[1] == 'l'));

@@ -28,7 +28,8 @@ internal static class XlInfoParser
         var fields = ParseFields(output);
         if (!fields.ContainsKey("xen_version") && !fields.ContainsKey("host"))
         {
-            throw new FormatException("'xl info' printed no 'host' or 'xen_version' field.");
+            string first = XlListParser.SplitLines(output).FirstOrDefault(l => l.Trim().Length > 0) ?? string.Empty;
+            throw new XlOutputFormatException("xl info", first, "no 'host' or 'xen_version' field");
         }
 
         return new XenHostInfo(Get(fields, "host"))

@@ -125,10 +125,11 @@ internal static class XlListParser
                 continue;
             }
 
+            string command = verbose ? "xl list -v" : "xl list";
             Match m = (verbose ? s_verboseRow : s_row).Match(line);
             if (!m.Success)
             {
-                throw new FormatException($"Unexpected line in 'xl list{(verbose ? " -v" : string.Empty)}' output: '{line}'.");
+                throw new XlOutputFormatException(command, line, "not a domain row");
             }
 
             Guid? uuid = null;
@@ -138,17 +139,17 @@ internal static class XlListParser
             {
                 uuid = Guid.Parse(m.Groups["uuid"].Value);
                 string r = m.Groups["reason"].Value;
-                reason = r == "-" ? null : int.Parse(r, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                reason = r == "-" ? null : XlOutputNumbers.Int(r, command, line, "shutdown reason", NumberStyles.HexNumber);
                 label = m.Groups["label"].Value == "-" ? null : m.Groups["label"].Value;
             }
 
             rows.Add(new XlListRow(
                 m.Groups["name"].Value,
-                int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture),
-                long.Parse(m.Groups["mem"].Value, CultureInfo.InvariantCulture),
-                int.Parse(m.Groups["vcpus"].Value, CultureInfo.InvariantCulture),
+                XlOutputNumbers.Int(m.Groups["id"].Value, command, line, "domain id"),
+                XlOutputNumbers.Long(m.Groups["mem"].Value, command, line, "memory"),
+                XlOutputNumbers.Int(m.Groups["vcpus"].Value, command, line, "vCPU count"),
                 m.Groups["state"].Value,
-                TimeSpan.FromSeconds(double.Parse(m.Groups["time"].Value, CultureInfo.InvariantCulture)),
+                XlOutputNumbers.Seconds(m.Groups["time"].Value, command, line, "CPU time"),
                 uuid,
                 reason,
                 label));

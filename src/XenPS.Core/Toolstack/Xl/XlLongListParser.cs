@@ -55,7 +55,7 @@ internal static class XlLongListParser
             var list = new List<XlDomainDetails>();
             if (doc.RootElement.ValueKind != JsonValueKind.Array)
             {
-                throw new FormatException("'xl list -l' did not print a JSON array.");
+                throw new XlOutputFormatException(Command, FirstLine(text), "not a JSON array");
             }
 
             foreach (JsonElement item in doc.RootElement.EnumerateArray())
@@ -67,7 +67,9 @@ internal static class XlLongListParser
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"'xl list -l' on host '{hostName}' printed JSON that does not parse: {ex.Message}", ex);
+            // JsonException.LineNumber is 0-based: the line xl printed that does not parse.
+            string line = ex.LineNumber is long n && n < int.MaxValue ? XlListParser.SplitLines(text).ElementAtOrDefault((int)n) ?? string.Empty : FirstLine(text);
+            throw new XlOutputFormatException(Command, line, "JSON that does not parse: " + ex.Message);
         }
     }
 
@@ -82,6 +84,7 @@ internal static class XlLongListParser
             using JsonDocument doc = JsonDocument.Parse(output);
             return doc.RootElement.ValueKind == JsonValueKind.Array
                 && doc.RootElement.GetArrayLength() > 0
+                && doc.RootElement[0].ValueKind == JsonValueKind.Object
                 && doc.RootElement[0].TryGetProperty("config", out JsonElement config)
                 && config.ValueKind == JsonValueKind.Object
                 && config.TryGetProperty("on_poweroff", out JsonElement action)
@@ -97,8 +100,17 @@ internal static class XlLongListParser
 
     private static XlDomainDetails ParseOne(JsonElement item)
     {
-        int? domid = item.TryGetProperty("domid", out JsonElement d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : null;
-        JsonElement config = item.GetProperty("config");
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("config", out JsonElement config) || config.ValueKind != JsonValueKind.Object)
+        {
+            throw new XlOutputFormatException(Command, Shorten(item.GetRawText()), "an element without a \"config\" object");
+        }
+
+        int? domid = null;
+        if (item.TryGetProperty("domid", out JsonElement d) && d.ValueKind == JsonValueKind.Number)
+        {
+            domid = d.TryGetInt32(out int id) ? id : throw new XlOutputFormatException(Command, Shorten(item.GetRawText()), $"the domid {d.GetRawText()} is out of range");
+        }
+
         JsonElement cInfo = Child(config, "c_info");
         JsonElement bInfo = Child(config, "b_info");
 
@@ -141,7 +153,7 @@ internal static class XlLongListParser
             foreach (JsonElement nic in ns.EnumerateArray())
             {
                 nics.Add(new XlConfigNic(
-                    (int)(Long(nic, "devid") ?? nics.Count),
+                    Int(nic, "devid") ?? nics.Count,
                     Str(nic, "mac")?.ToLowerInvariant(),
                     Str(nic, "bridge"),
                     Str(nic, "model"),
@@ -159,16 +171,29 @@ internal static class XlLongListParser
             uuid,
             Long(bInfo, "max_memkb"),
             Long(bInfo, "target_memkb"),
-            (int?)Long(bInfo, "max_vcpus"),
+            Int(bInfo, "max_vcpus"),
             availVcpus,
             Str(bInfo, "kernel"),
             Str(sched, "sched"),
-            (int?)Long(sched, "weight"),
-            (int?)Long(sched, "cap"),
+            Int(sched, "weight"),
+            Int(sched, "cap"),
             disks,
             nics,
             config.GetRawText());
     }
+
+    private const string Command = "xl list -l";
+
+    private static string FirstLine(string text) => Shorten(XlListParser.SplitLines(text).FirstOrDefault() ?? string.Empty);
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
+
+    private static int? Int(JsonElement parent, string name) => Long(parent, name) switch
+    {
+        null => null,
+        long n when n is >= int.MinValue and <= int.MaxValue => (int)n,
+        long n => throw new XlOutputFormatException(Command, $"\"{name}\": {n}", $"'{name}' is out of range"),
+    };
 
     private static JsonElement Child(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement child) ? child : default;

@@ -22,17 +22,18 @@ internal static class XlSchedParser
                 continue;
             }
 
+            string command = "xl sched-" + scheduler;
             Match m = s_row.Match(line);
             if (!m.Success)
             {
-                throw new FormatException($"Unexpected line in 'xl sched-{scheduler}' output: '{line}'.");
+                throw new XlOutputFormatException(command, line, "not a domain row");
             }
 
             list.Add(new XenSchedulerParameters(m.Groups["name"].Value, scheduler)
             {
-                DomainId = int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture),
-                Weight = int.Parse(m.Groups["weight"].Value, CultureInfo.InvariantCulture),
-                Cap = int.Parse(m.Groups["cap"].Value, CultureInfo.InvariantCulture),
+                DomainId = XlOutputNumbers.Int(m.Groups["id"].Value, command, line, "domain id"),
+                Weight = XlOutputNumbers.Int(m.Groups["weight"].Value, command, line, "weight"),
+                Cap = XlOutputNumbers.Int(m.Groups["cap"].Value, command, line, "cap"),
             });
         }
 

@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using XenPS.Config;
 using XenPS.Toolstack.Xl;
 using XenPS.Transport;
 
@@ -18,6 +21,8 @@ namespace XenPS.Toolstack;
 /// </remarks>
 public sealed class XlToolstack : IXenToolstack
 {
+    private static readonly Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
     private readonly IXenTransport _transport;
     private readonly XlToolstackOptions _options;
     private readonly ILogger<XlToolstack> _log;
@@ -53,7 +58,7 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenHostInfo> GetHostInfoAsync(CancellationToken cancellationToken)
     {
         CommandResult r = await XlAsync(null, cancellationToken, "info").ConfigureAwait(false);
-        XenHostInfo info = XlInfoParser.Parse(r.StandardOutput);
+        XenHostInfo info = Parse("xl info", () => XlInfoParser.Parse(r.StandardOutput));
         info.HostName = HostName;
         info.XenHost = Connection;
         if (info.Scheduler.Length > 0)
@@ -88,7 +93,7 @@ public sealed class XlToolstack : IXenToolstack
         ThrowIfFailed(longTask.Result, Display("xl", ["list", "-l"]));
         ThrowIfFailed(inventoryTask.Result, ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]));
 
-        IReadOnlyList<XlListRow> rows = XlListParser.Parse(listTask.Result.StandardOutput);
+        IReadOnlyList<XlListRow> rows = Parse("xl list -v", () => XlListParser.Parse(listTask.Result.StandardOutput));
         var details = ParseDetails(longTask.Result.StandardOutput);
 
         // Real xl skips, without a word, a domain whose configuration it cannot read at that moment
@@ -111,7 +116,7 @@ public sealed class XlToolstack : IXenToolstack
         var uptimes = (uptimeTask.Result ?? Array.Empty<XenDomainUptime>())
             .GroupBy(u => u.DomainId)
             .ToDictionary(g => g.Key, g => g.First().Uptime);
-        var (configs, auto) = XlHostScripts.ParseInventory(inventoryTask.Result.StandardOutput);
+        var (configs, auto) = Parse(ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]), () => XlHostScripts.ParseInventory(inventoryTask.Result.StandardOutput));
 
         List<KnownConfig> known = ReadConfigs(configs, auto);
         var byName = new Dictionary<string, KnownConfig>(StringComparer.Ordinal);
@@ -135,6 +140,8 @@ public sealed class XlToolstack : IXenToolstack
             {
                 d.ConfigPath = cfg.File.Path;
                 d.AutoStart = cfg.AutoStart;
+                d.VncListen = cfg.Facts?.Vnc.Listen;
+                d.VncDisplay = cfg.Facts?.Vnc.Display;
             }
 
             result.Add(d);
@@ -160,6 +167,65 @@ public sealed class XlToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
+    public async Task<XenDomain?> FindRunningDomainAsync(int domainId, CancellationToken cancellationToken)
+    {
+        XlListRow? row = await ListOneAsync(domainId.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        return row is null ? null : FromRow(row, null);
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDomain?> FindDomainByConfigAsync(string configPath, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configPath);
+        string text;
+        try
+        {
+            text = await ReadFileAsync(configPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XenOperationException ex) when (ex.ErrorId == "HostFileNotFound")
+        {
+            return null;
+        }
+
+        XlConfigFacts? facts = null;
+        try
+        {
+            facts = XlConfigFacts.Read(text, configPath);
+        }
+        catch (XenConfigException ex)
+        {
+            _log.LogWarning("{Host}: {Path} does not parse ({Reason}); naming it by its file name.", HostName, configPath, ex.Message);
+        }
+
+        string name = facts?.Name ?? StripCfg(FileName(configPath));
+        XlListRow? row = await ListOneAsync(name, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return FromConfig(new KnownConfig(name, new XlHostScripts.ConfigFile(configPath, configPath, text), facts, AutoStart: false));
+        }
+
+        XenDomain d = FromRow(row, null);
+        d.ConfigPath = configPath;
+        d.Type = facts?.Type;
+        return d;
+    }
+
+    // One domain's line of 'xl list -v' (a targeted call; the word is after "--", so it is never an option),
+    // or null when xl says there is no such domain.
+    private async Task<XlListRow?> ListOneAsync(string domain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            CommandResult r = await XlAsync(domain, cancellationToken, "list", "-v", "--", domain).ConfigureAwait(false);
+            return XlListParser.Parse(r.StandardOutput).FirstOrDefault(x => x.Id != 0 || domain == "0");
+        }
+        catch (XenDomainNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<string> GetLiveConfigJsonAsync(string domain, CancellationToken cancellationToken)
     {
         XlDomainDetails? d = await GetDetailsAsync(domain, cancellationToken).ConfigureAwait(false);
@@ -179,7 +245,7 @@ public sealed class XlToolstack : IXenToolstack
         ArgumentNullException.ThrowIfNull(configText);
         string name = NameOf(XlConfigFacts.Read(configText, null));
         string temp = TempConfigPath();
-        await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
+        await CreateFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
         try
         {
             await CreateCoreAsync(temp, name, paused, textGiven: true, cancellationToken).ConfigureAwait(false);
@@ -197,9 +263,19 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(configPath);
         string text = await ReadFileAsync(configPath, cancellationToken).ConfigureAwait(false);
-        string name = NameOf(XlConfigFacts.Read(text, configPath));
+        XlConfigFacts facts = XlConfigFacts.Read(text, configPath);
+        string name = NameOf(facts);
         await CreateCoreAsync(configPath, name, paused, textGiven: false, cancellationToken).ConfigureAwait(false);
-        return await GetDomainAsync(name, cancellationToken).ConfigureAwait(false);
+
+        // A targeted read of the new domain, not a listing: its line, plus what the file says.
+        XlListRow row = await ListOneAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new XenDomainNotFoundException(name, HostName, "'xl create' succeeded but the domain is not listed.");
+        XenDomain d = FromRow(row, null);
+        d.ConfigPath = configPath;
+        d.Type = facts.Type;
+        d.MaxMemoryMB = facts.MaxMemoryMB;
+        d.MaxVCpu = facts.MaxVCpus;
+        return d;
     }
 
     /// <inheritdoc />
@@ -207,10 +283,10 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentNullException.ThrowIfNull(configText);
         string temp = TempConfigPath();
-        await WriteFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
+        await CreateFileAsync(temp, configText, cancellationToken).ConfigureAwait(false);
         try
         {
-            CommandResult r = await RunXlAsync(null, ["-N", "create", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            CommandResult r = await RunXlAsync(null, ["-N", "create", "--", temp], _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
             return r.StandardOutput;
         }
         catch (XenConfigException ex)
@@ -234,24 +310,24 @@ public sealed class XlToolstack : IXenToolstack
 
     /// <inheritdoc />
     public Task DestroyAsync(string domain, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "destroy", domain);
+        XlAsync(domain, cancellationToken, "destroy", "--", domain);
 
     /// <inheritdoc />
     public Task PauseAsync(string domain, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "pause", domain);
+        XlAsync(domain, cancellationToken, "pause", "--", domain);
 
     /// <inheritdoc />
     public async Task UnpauseAsync(string domain, CancellationToken cancellationToken)
     {
-        CommandResult r = await XlAsync(domain, cancellationToken, "unpause", domain).ConfigureAwait(false);
+        CommandResult r = await XlAsync(domain, cancellationToken, "unpause", "--", domain).ConfigureAwait(false);
         if (!XlErrorClassifier.ReportsError(r.StandardError))
         {
             return;
         }
 
         // xl exits 0 even when libxl failed (fixture 275): the domain's state decides what happened.
-        CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", domain).ConfigureAwait(false);
-        XlListRow? row = XlListParser.Parse(list.StandardOutput).FirstOrDefault();
+        CommandResult list = await XlAsync(domain, cancellationToken, "list", "-v", "--", domain).ConfigureAwait(false);
+        XlListRow? row = Parse("xl list -v " + domain, () => XlListParser.Parse(list.StandardOutput)).FirstOrDefault();
         if (row is not null && row.State == XenDomainState.Paused)
         {
             _log.LogInformation("{Host}: 'xl unpause {Domain}' exited 0 but reported an error and the domain is still paused.", HostName, domain);
@@ -276,6 +352,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         args.Add(domain);
         args.Add(path);
         return RunXlAsync(domain, args, _options.LifecycleTimeout, cancellationToken);
@@ -289,7 +366,7 @@ public sealed class XlToolstack : IXenToolstack
         // xl restore prints no domid: the restored domain is the one whose id was not there before
         // (Xen hands out increasing domids).
         CommandResult before = await XlAsync(null, cancellationToken, "list").ConfigureAwait(false);
-        var knownIds = XlListParser.Parse(before.StandardOutput).Select(r => r.Id).ToHashSet();
+        var knownIds = Parse("xl list", () => XlListParser.Parse(before.StandardOutput)).Select(r => r.Id).ToHashSet();
 
         var args = new List<string> { "restore" };
         if (paused)
@@ -297,6 +374,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         if (!string.IsNullOrEmpty(configPath))
         {
             args.Add(configPath);
@@ -326,22 +404,30 @@ public sealed class XlToolstack : IXenToolstack
     public Task RenameAsync(string domain, string newName, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(newName);
-        return XlAsync(domain, cancellationToken, "rename", domain, newName);
+        return XlAsync(domain, cancellationToken, "rename", "--", domain, newName);
     }
 
     /// <inheritdoc />
     public Task SetMemoryAsync(string domain, long memoryMB, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "mem-set", domain, Mib(memoryMB));
+        XlAsync(domain, cancellationToken, "mem-set", "--", domain, Mib(memoryMB));
 
     /// <inheritdoc />
     public Task SetMaxMemoryAsync(string domain, long maxMemoryMB, CancellationToken cancellationToken) =>
-        XlAsync(domain, cancellationToken, "mem-max", domain, Mib(maxMemoryMB));
+        XlAsync(domain, cancellationToken, "mem-max", "--", domain, Mib(maxMemoryMB));
 
     /// <inheritdoc />
-    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken)
+    public Task SetVCpuCountAsync(string domain, int count, CancellationToken cancellationToken) =>
+        SetVCpuCountAsync(domain, count, allowOvercommit: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetVCpuCountAsync(string domain, int count, bool allowOvercommit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return XlAsync(domain, cancellationToken, "vcpu-set", domain, count.ToString(CultureInfo.InvariantCulture));
+
+        // xl_vcpu.c main_vcpuset: "-i" / "--ignore-host" skips the host-CPU check ("You are overcommmitting!").
+        return allowOvercommit
+            ? XlAsync(domain, cancellationToken, "vcpu-set", "--ignore-host", "--", domain, count.ToString(CultureInfo.InvariantCulture))
+            : XlAsync(domain, cancellationToken, "vcpu-set", "--", domain, count.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <inheritdoc />
@@ -349,8 +435,8 @@ public sealed class XlToolstack : IXenToolstack
     {
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "vcpu-list").ConfigureAwait(false)
-            : await XlAsync(domain, cancellationToken, "vcpu-list", domain).ConfigureAwait(false);
-        var list = XlVCpuListParser.Parse(r.StandardOutput);
+            : await XlAsync(domain, cancellationToken, "vcpu-list", "--", domain).ConfigureAwait(false);
+        var list = Parse(domain is null ? "xl vcpu-list" : "xl vcpu-list " + domain, () => XlVCpuListParser.Parse(r.StandardOutput));
         foreach (XenVCpu v in list)
         {
             v.HostName = HostName;
@@ -365,7 +451,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(vcpu);
         ArgumentException.ThrowIfNullOrEmpty(hardAffinity);
-        var args = new List<string> { "vcpu-pin", domain, vcpu, hardAffinity };
+        var args = new List<string> { "vcpu-pin", "--", domain, vcpu, hardAffinity };
         if (!string.IsNullOrEmpty(softAffinity))
         {
             args.Add(softAffinity);
@@ -378,7 +464,7 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenSchedulerParameters> GetSchedulerParametersAsync(string domain, CancellationToken cancellationToken)
     {
         (CommandResult r, string scheduler) = await SchedAsync(domain, null, null, cancellationToken).ConfigureAwait(false);
-        XenSchedulerParameters p = XlSchedParser.Parse(r.StandardOutput, scheduler).FirstOrDefault()
+        XenSchedulerParameters p = Parse($"xl sched-{scheduler} -d {domain}", () => XlSchedParser.Parse(r.StandardOutput, scheduler)).FirstOrDefault()
             ?? throw new XenDomainNotFoundException(domain, HostName);
         p.HostName = HostName;
         p.XenHost = Connection;
@@ -401,8 +487,16 @@ public sealed class XlToolstack : IXenToolstack
     {
         CommandResult r = domain is null
             ? await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false)
-            : await XlAsync(domain, cancellationToken, "uptime", domain).ConfigureAwait(false);
-        return XlUptimeParser.Parse(r.StandardOutput);
+            : await XlAsync(domain, cancellationToken, "uptime", "--", domain).ConfigureAwait(false);
+        var rejected = new List<XlOutputFormatException>();
+        IReadOnlyList<XenDomainUptime> rows = XlUptimeParser.Parse(r.StandardOutput, rejected);
+        if (domain is not null && rows.Count == 0 && rejected.Count > 0)
+        {
+            throw new XenOutputNotUnderstoodException("xl uptime " + domain, HostName, rejected[0].Line, rejected[0].Reason) { Domain = domain };
+        }
+
+        WarnUptimeLines(rejected);
+        return rows;
     }
 
     // ---------------------------------------------------------------- devices
@@ -410,14 +504,14 @@ public sealed class XlToolstack : IXenToolstack
     /// <inheritdoc />
     public async Task<IReadOnlyList<XenDisk>> GetDisksAsync(string domain, CancellationToken cancellationToken)
     {
-        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "block-list", domain);
+        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "block-list", "--", domain);
         Task<XlDomainDetails?> detailsTask = GetDetailsAsync(domain, cancellationToken);
         await Task.WhenAll(listTask, detailsTask).ConfigureAwait(false);
         XlDomainDetails? details = detailsTask.Result;
         string name = details?.Name is { Length: > 0 } n ? n : domain;
 
         var disks = new List<XenDisk>();
-        foreach (XlBlockRow row in XlDeviceListParser.ParseBlockList(listTask.Result.StandardOutput))
+        foreach (XlBlockRow row in Parse("xl block-list " + domain, () => XlDeviceListParser.ParseBlockList(listTask.Result.StandardOutput)))
         {
             XlConfigDisk? cfg = details?.Disks.FirstOrDefault(c => c.Vdev is not null && XlVdev.ToNumber(c.Vdev) == row.DeviceNumber);
             disks.Add(new XenDisk(name, row.Vdev)
@@ -442,11 +536,11 @@ public sealed class XlToolstack : IXenToolstack
     public async Task<XenDisk> AttachDiskAsync(string domain, string diskSpec, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(diskSpec);
-        CommandResult before = await XlAsync(domain, cancellationToken, "block-list", domain).ConfigureAwait(false);
-        var had = XlDeviceListParser.ParseBlockList(before.StandardOutput).Select(b => b.DeviceNumber).ToHashSet();
+        CommandResult before = await XlAsync(domain, cancellationToken, "block-list", "--", domain).ConfigureAwait(false);
+        var had = Parse("xl block-list " + domain, () => XlDeviceListParser.ParseBlockList(before.StandardOutput)).Select(b => b.DeviceNumber).ToHashSet();
 
         // xl block-attach takes the disk spec as ONE comma-separated argument.
-        await XlAsync(domain, cancellationToken, "block-attach", domain, diskSpec).ConfigureAwait(false);
+        await XlAsync(domain, cancellationToken, "block-attach", "--", domain, diskSpec).ConfigureAwait(false);
 
         IReadOnlyList<XenDisk> after = await GetDisksAsync(domain, cancellationToken).ConfigureAwait(false);
         return after.FirstOrDefault(d => d.DeviceId is int id && !had.Contains(id))
@@ -458,8 +552,8 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(vdev);
         return force
-            ? XlAsync(domain, cancellationToken, "block-detach", "--force", domain, vdev)
-            : XlAsync(domain, cancellationToken, "block-detach", domain, vdev);
+            ? XlAsync(domain, cancellationToken, "block-detach", "--force", "--", domain, vdev)
+            : XlAsync(domain, cancellationToken, "block-detach", "--", domain, vdev);
     }
 
     /// <inheritdoc />
@@ -467,14 +561,14 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(vdev);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return XlAsync(domain, cancellationToken, "cd-insert", domain, vdev, path);
+        return XlAsync(domain, cancellationToken, "cd-insert", "--", domain, vdev, path);
     }
 
     /// <inheritdoc />
     public Task EjectCdAsync(string domain, string vdev, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(vdev);
-        return XlAsync(domain, cancellationToken, "cd-eject", domain, vdev);
+        return XlAsync(domain, cancellationToken, "cd-eject", "--", domain, vdev);
     }
 
     /// <inheritdoc />
@@ -489,14 +583,14 @@ public sealed class XlToolstack : IXenToolstack
     /// <inheritdoc />
     public async Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(string domain, CancellationToken cancellationToken)
     {
-        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "network-list", domain);
+        Task<CommandResult> listTask = XlAsync(domain, cancellationToken, "network-list", "--", domain);
         Task<XlDomainDetails?> detailsTask = GetDetailsAsync(domain, cancellationToken);
         await Task.WhenAll(listTask, detailsTask).ConfigureAwait(false);
         XlDomainDetails? details = detailsTask.Result;
         string name = details?.Name is { Length: > 0 } n ? n : domain;
 
         var nics = new List<XenNetworkAdapter>();
-        foreach (XlNetworkRow row in XlDeviceListParser.ParseNetworkList(listTask.Result.StandardOutput))
+        foreach (XlNetworkRow row in Parse("xl network-list " + domain, () => XlDeviceListParser.ParseNetworkList(listTask.Result.StandardOutput)))
         {
             XlConfigNic? cfg = details?.Nics.FirstOrDefault(c => c.DevId == row.Index);
             nics.Add(new XenNetworkAdapter(name, row.Index)
@@ -524,11 +618,11 @@ public sealed class XlToolstack : IXenToolstack
 
         // xl network-attach reads each key=value as its own argument; a comma-joined spec would become a
         // bridge named "xenbr0,mac=..." (fixtures 256 vs 260). A spec xl would refuse fails here, before the host.
-        var args = new List<string> { "network-attach", domain };
+        var args = new List<string> { "network-attach", "--", domain };
         args.AddRange(XlConfigFacts.NetworkAttachArguments(vifSpec));
 
-        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", domain).ConfigureAwait(false);
-        var had = XlDeviceListParser.ParseNetworkList(before.StandardOutput).Select(n => n.Index).ToHashSet();
+        CommandResult before = await XlAsync(domain, cancellationToken, "network-list", "--", domain).ConfigureAwait(false);
+        var had = Parse("xl network-list " + domain, () => XlDeviceListParser.ParseNetworkList(before.StandardOutput)).Select(n => n.Index).ToHashSet();
         await RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<XenNetworkAdapter> after = await GetNetworkAdaptersAsync(domain, cancellationToken).ConfigureAwait(false);
@@ -540,7 +634,7 @@ public sealed class XlToolstack : IXenToolstack
     public Task DetachNetworkAdapterAsync(string domain, string indexOrMac, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(indexOrMac);
-        return XlAsync(domain, cancellationToken, "network-detach", domain, indexOrMac);
+        return XlAsync(domain, cancellationToken, "network-detach", "--", domain, indexOrMac);
     }
 
     // ---------------------------------------------------------------- XenStore
@@ -569,6 +663,94 @@ public sealed class XlToolstack : IXenToolstack
         return RunAsync("xenstore-write", [path, value], null, null, null, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenStoreItem>> XenStoreTreeAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        CommandResult r = await RunAsync("xenstore-ls", ["-f", path], null, null, null, cancellationToken).ConfigureAwait(false);
+        XenStoreLsParser.Result parsed = XenStoreLsParser.Parse(r.StandardOutput);
+        var full = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string cut in parsed.Truncated)
+        {
+            // Only values longer than xenstore-ls's output width: rare, and each read once.
+            full[cut] = await XenStoreReadAsync(cut, cancellationToken).ConfigureAwait(false);
+        }
+
+        return parsed.Nodes
+            .Select(n => new XenStoreItem(n.Path, full.TryGetValue(n.Path, out string? v) ? v : n.Value) { HostName = HostName, XenHost = Connection })
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public Task XenStoreRemoveAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return RunAsync("xenstore-rm", [path], null, null, null, cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- statistics and the console
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<XenDomainStatistic> GetStatisticsAsync(int samples, int intervalSeconds, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalSeconds);
+        string[] args = ["-b", "-f", "-i", (samples + 1).ToString(CultureInfo.InvariantCulture), "-d", intervalSeconds.ToString(CultureInfo.InvariantCulture)];
+        var request = new CommandRequest("xentop", args);
+        _log.LogDebug("{Host}: {Command} (streaming)", HostName, request.DisplayText);
+        await using StreamingCommand command = await _transport.StartAsync(request, cancellationToken).ConfigureAwait(false);
+        var parser = new XentopParser();
+        DateTimeOffset stamp = DateTimeOffset.UtcNow;
+        await foreach (string line in command.ReadLinesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (XentopParser.IsHeader(line))
+            {
+                stamp = DateTimeOffset.UtcNow;
+            }
+
+            XenDomainStatistic? row;
+            try
+            {
+                row = parser.Push(line);
+            }
+            catch (FormatException)
+            {
+                // Not a row: xentop's own complaint (on stdout in batch mode) is kept for the error below.
+                _log.LogWarning("{Host}: xentop printed: {Line}", HostName, line.Trim());
+                continue;
+            }
+
+            // xentop's first iteration has no previous sample to compare: CPU% is 0.0 for everyone (fixture 295).
+            if (row is null || parser.Iteration < 2)
+            {
+                continue;
+            }
+
+            row.Sample = parser.Iteration - 1;
+            row.Timestamp = stamp;
+            row.HostName = HostName;
+            row.XenHost = Connection;
+            yield return row;
+        }
+
+        CommandResult result = await command.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw XlErrorClassifier.Classify(request.DisplayText, result.ExitCode, result.StandardError, HostName, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<int> EnterConsoleAsync(string domain, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+
+        // The caller passes the domid of a running domain: never a word xl could read as an option.
+        var request = new CommandRequest("xl", "console", domain);
+        _log.LogDebug("{Host}: {Command} (interactive)", HostName, request.DisplayText);
+        return _transport.RunInteractiveAsync(request, cancellationToken);
+    }
+
     // ---------------------------------------------------------------- migration
 
     /// <inheritdoc />
@@ -593,6 +775,7 @@ public sealed class XlToolstack : IXenToolstack
             args.Add("-p");
         }
 
+        args.Add("--");
         args.Add(domain);
         args.Add(request.Destination);
 
@@ -673,11 +856,50 @@ public sealed class XlToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken)
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CreateFileAsync(string path, string content, CancellationToken cancellationToken) =>
+        WriteVerifiedAsync(path, content, exclusive: true, cancellationToken);
+
+    private async Task WriteVerifiedAsync(string path, string content, bool exclusive, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
-        return ShAsync("write-file", XlHostScripts.AtomicWrite, [path], content, null, cancellationToken);
+
+        // The transports send stdin as UTF-8 without a BOM: the host checks what arrived against these.
+        byte[] bytes = Utf8NoBom.GetBytes(content);
+        string size = bytes.Length.ToString(CultureInfo.InvariantCulture);
+        string sha256 = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+        string scriptName = exclusive ? "create-file" : "write-file";
+        string[] args = [path, size, sha256, exclusive ? "create" : "replace", XenConfigSecrets.NewFileMode(content)];
+        CommandResult r = await ShAsync(scriptName, XlHostScripts.AtomicWrite, args, content, null, cancellationToken, throwOnError: false).ConfigureAwait(false);
+        if (r.ExitCode == 0)
+        {
+            return;
+        }
+
+        string words = r.StandardError.Trim();
+        if (r.ExitCode == XlHostScripts.WriteExists && words.Contains(XlHostScripts.WriteMarker, StringComparison.Ordinal))
+        {
+            _log.LogInformation("{Host}: {Path} already exists; not created.", HostName, path);
+            throw new XenHostFileExistsException(path, HostName);
+        }
+
+        if (r.ExitCode == XlHostScripts.WriteFailed && words.Contains(XlHostScripts.WriteMarker, StringComparison.Ordinal))
+        {
+            _log.LogInformation("{Host}: writing {Path} failed, file unchanged: {Reason}", HostName, path, words);
+            throw new XenHostWriteException(path, HostName, words.Replace(XlHostScripts.WriteMarker, string.Empty, StringComparison.Ordinal));
+        }
+
+        // The script did not report: it was stopped (the connection or the shell died) before or after the rename.
+        _log.LogInformation("{Host}: writing {Path} ended with exit code {ExitCode} and no verdict from the host: {Stderr}", HostName, path, r.ExitCode, words);
+        throw new XenHostWriteException(
+            path,
+            HostName,
+            $"the host did not confirm the write ({ShDisplay(scriptName, [path])} exited {r.ExitCode}{(words.Length > 0 ? ": " + words : string.Empty)})",
+            fileUnchanged: false);
     }
 
     /// <inheritdoc />
@@ -692,7 +914,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         CommandResult r = await ShAsync("list-folder", XlHostScripts.ListDirectory, [path], null, null, cancellationToken).ConfigureAwait(false);
-        return XlHostScripts.ParseDirectory(r.StandardOutput);
+        return Parse(ShDisplay("list-folder", [path]), () => XlHostScripts.ParseDirectory(r.StandardOutput));
     }
 
     /// <inheritdoc />
@@ -764,6 +986,10 @@ public sealed class XlToolstack : IXenToolstack
         VCpu = row.VCpus,
         MaxVCpu = detail?.MaxVCpus,
         CpuTime = row.CpuTime,
+
+        // libxl_retrieve_domain_configuration reports the live scheduler parameters (fixture 291 after 280's -w 512).
+        Weight = detail?.Weight,
+        Cap = detail?.Cap,
         HostName = HostName,
         XenHost = Connection,
     };
@@ -783,6 +1009,8 @@ public sealed class XlToolstack : IXenToolstack
         Uptime = null,
         ConfigPath = cfg.File.Path,
         AutoStart = cfg.AutoStart,
+        VncListen = cfg.Facts?.Vnc.Listen,
+        VncDisplay = cfg.Facts?.Vnc.Display,
         HostName = HostName,
         XenHost = Connection,
     };
@@ -804,7 +1032,7 @@ public sealed class XlToolstack : IXenToolstack
     }
 
     private Dictionary<int, XlDomainDetails> ParseDetails(string output) =>
-        XlLongListParser.Parse(output, HostName)
+        Parse("xl list -l", () => XlLongListParser.Parse(output, HostName))
             .Where(d => d.DomainId.HasValue)
             .GroupBy(d => d.DomainId!.Value)
             .ToDictionary(g => g.Key, g => g.First());
@@ -840,7 +1068,12 @@ public sealed class XlToolstack : IXenToolstack
         try
         {
             CommandResult r = await XlAsync(null, cancellationToken, "uptime").ConfigureAwait(false);
-            return XlUptimeParser.Parse(r.StandardOutput);
+
+            // A line not understood costs its domain the uptime, not the listing.
+            var rejected = new List<XlOutputFormatException>();
+            IReadOnlyList<XenDomainUptime> rows = XlUptimeParser.Parse(r.StandardOutput, rejected);
+            WarnUptimeLines(rejected);
+            return rows;
         }
         catch (XlCommandException ex)
         {
@@ -848,22 +1081,39 @@ public sealed class XlToolstack : IXenToolstack
             _log.LogInformation("{Host}: 'xl uptime' failed, listing without uptimes: {Message}", HostName, ex.Message);
             return null;
         }
-        catch (FormatException ex)
+    }
+
+    private void WarnUptimeLines(IEnumerable<XlOutputFormatException> rejected)
+    {
+        foreach (XlOutputFormatException bad in rejected)
         {
-            _log.LogInformation("{Host}: 'xl uptime' output not understood, listing without uptimes: {Message}", HostName, ex.Message);
-            return null;
+            _log.LogWarning("{Host}: 'xl uptime' printed a line XenPS does not understand ({Reason}), so that domain has no uptime: '{Line}'", HostName, bad.Reason, bad.Line);
+        }
+    }
+
+    /// <summary>Runs a parser of <paramref name="command"/>'s output: what it cannot understand becomes XlOutputNotUnderstood with this host.</summary>
+    private T Parse<T>(string command, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (XlOutputFormatException ex)
+        {
+            _log.LogInformation("{Host}: '{Command}' printed output XenPS does not understand ({Reason}): '{Line}'", HostName, command, ex.Reason, ex.Line);
+            throw new XenOutputNotUnderstoodException(command, HostName, ex.Line, ex.Reason);
         }
     }
 
     private async Task<XlDomainDetails?> GetDetailsAsync(string domain, CancellationToken cancellationToken)
     {
-        CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", domain).ConfigureAwait(false);
-        return XlLongListParser.Parse(r.StandardOutput, HostName).FirstOrDefault();
+        CommandResult r = await XlAsync(domain, cancellationToken, "list", "-l", "--", domain).ConfigureAwait(false);
+        return Parse("xl list -l " + domain, () => XlLongListParser.Parse(r.StandardOutput, HostName)).FirstOrDefault();
     }
 
     private async Task CreateCoreAsync(string file, string name, bool paused, bool textGiven, CancellationToken cancellationToken)
     {
-        string[] args = paused ? ["create", "-p", file] : ["create", file];
+        string[] args = paused ? ["create", "-p", "--", file] : ["create", "--", file];
         try
         {
             try
@@ -912,7 +1162,7 @@ public sealed class XlToolstack : IXenToolstack
     {
         if (!wait)
         {
-            await XlAsync(domain, cancellationToken, verb, domain).ConfigureAwait(false);
+            await XlAsync(domain, cancellationToken, verb, "--", domain).ConfigureAwait(false);
             return;
         }
 
@@ -922,7 +1172,7 @@ public sealed class XlToolstack : IXenToolstack
         CommandResult r;
         try
         {
-            r = await RunXlAsync(domain, [verb, "-w", domain], limit, cancellationToken).ConfigureAwait(false);
+            r = await RunXlAsync(domain, [verb, "-w", "--", domain], limit, cancellationToken).ConfigureAwait(false);
         }
         catch (XenTimeoutException)
         {
@@ -947,8 +1197,8 @@ public sealed class XlToolstack : IXenToolstack
         bool actionChecked = false;
         while (true)
         {
-            CommandResult list = await RunXlAsync(null, ["list", "-v", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
-            XlListRow? row = list.ExitCode == 0 ? XlListParser.Parse(list.StandardOutput).FirstOrDefault() : null;
+            CommandResult list = await RunXlAsync(null, ["list", "-v", "--", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            XlListRow? row = list.ExitCode == 0 ? Parse("xl list -v " + id, () => XlListParser.Parse(list.StandardOutput)).FirstOrDefault() : null;
             if (row is null || row.State is not (XenDomainState.Shutdown or XenDomainState.Dying))
             {
                 return;
@@ -958,7 +1208,7 @@ public sealed class XlToolstack : IXenToolstack
             {
                 // on_poweroff = "preserve" (or a restart) keeps the shut-down domain: nothing will destroy it.
                 actionChecked = true;
-                CommandResult details = await RunXlAsync(null, ["list", "-l", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+                CommandResult details = await RunXlAsync(null, ["list", "-l", "--", id], _options.CommandTimeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
                 string? action = details.ExitCode == 0 ? XlLongListParser.OnPoweroff(details.StandardOutput) : null;
                 if (action is not null && !action.EndsWith("destroy", StringComparison.Ordinal))
                 {
@@ -1090,7 +1340,45 @@ public sealed class XlToolstack : IXenToolstack
         RunXlAsync(domain, args, _options.CommandTimeout, cancellationToken);
 
     private Task<CommandResult> RunXlAsync(string? domain, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken cancellationToken, bool throwOnError = true) =>
-        RunAsync("xl", args, domain, null, timeout, cancellationToken, throwOnError);
+        RunAsync("xl", EndOfOptions(args), domain, null, timeout, cancellationToken, throwOnError);
+
+    /// <summary>
+    /// Every xl call that carries user text (a domain, a path, a name) puts <c>--</c> before it, so that no
+    /// word can be read as an option (<c>xl shutdown -a</c> would shut down every guest). xl's getopt ends
+    /// options there; the marker is kept only where a word after it starts with '-', so the argv of ordinary
+    /// calls is exactly what an operator would type. Words that are an option's value (<c>sched-credit2 -d dom</c>)
+    /// are safe as they are: getopt takes the next word whole.
+    /// </summary>
+    internal static IReadOnlyList<string> EndOfOptions(IReadOnlyList<string> args)
+    {
+        int marker = -1;
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--")
+            {
+                marker = i;
+                break;
+            }
+        }
+
+        if (marker < 0)
+        {
+            return args;
+        }
+
+        for (int i = marker + 1; i < args.Count; i++)
+        {
+            if (args[i].StartsWith('-'))
+            {
+                return args;
+            }
+        }
+
+        var plain = new List<string>(args.Count - 1);
+        plain.AddRange(args.Take(marker));
+        plain.AddRange(args.Skip(marker + 1));
+        return plain;
+    }
 
     private Task<CommandResult> ShAsync(string scriptName, string script, IReadOnlyList<string> args, string? stdin, string? domain, CancellationToken cancellationToken, bool throwOnError = true)
     {

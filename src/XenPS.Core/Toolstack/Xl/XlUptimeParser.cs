@@ -13,7 +13,11 @@ internal static class XlUptimeParser
         @"^(?<name>.*\S)\s+(?<id>\d+)\s+(?:(?<days>\d+) days?,\s+)?(?<h>\d+):(?<m>\d{2}):(?<s>\d{2})$",
         RegexOptions.CultureInvariant);
 
-    public static IReadOnlyList<XenDomainUptime> Parse(string output)
+    /// <summary>
+    /// Parses the rows. A line that is not understood fails the parse, or, given <paramref name="rejected"/>, is
+    /// added there and costs only its own domain its uptime.
+    /// </summary>
+    public static IReadOnlyList<XenDomainUptime> Parse(string output, ICollection<XlOutputFormatException>? rejected = null)
     {
         var list = new List<XenDomainUptime>();
         foreach (string raw in XlListParser.SplitLines(output))
@@ -24,21 +28,38 @@ internal static class XlUptimeParser
                 continue;
             }
 
-            Match m = s_row.Match(line);
-            if (!m.Success)
+            try
             {
-                throw new FormatException($"Unexpected line in 'xl uptime' output: '{line}'.");
+                list.Add(ParseRow(line));
             }
-
-            int days = m.Groups["days"].Success ? int.Parse(m.Groups["days"].Value, CultureInfo.InvariantCulture) : 0;
-            var uptime = new TimeSpan(
-                days,
-                int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture),
-                int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture),
-                int.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture));
-            list.Add(new XenDomainUptime(m.Groups["name"].Value, int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture), uptime));
+            catch (XlOutputFormatException ex) when (rejected is not null)
+            {
+                rejected.Add(ex);
+            }
         }
 
         return list;
+    }
+
+    private static XenDomainUptime ParseRow(string line)
+    {
+        const string Command = "xl uptime";
+        Match m = s_row.Match(line);
+        if (!m.Success)
+        {
+            throw new XlOutputFormatException(Command, line, "not a domain row");
+        }
+
+        long days = m.Groups["days"].Success ? XlOutputNumbers.Long(m.Groups["days"].Value, Command, line, "number of days") : 0;
+        long hours = XlOutputNumbers.Long(m.Groups["h"].Value, Command, line, "hours");
+        long minutes = XlOutputNumbers.Long(m.Groups["m"].Value, Command, line, "minutes");
+        long seconds = XlOutputNumbers.Long(m.Groups["s"].Value, Command, line, "seconds");
+        if (days > 100_000_000 || hours > 100_000_000 || minutes > 59 || seconds > 59)
+        {
+            throw new XlOutputFormatException(Command, line, "the uptime is out of range");
+        }
+
+        TimeSpan uptime = TimeSpan.FromSeconds((((days * 24) + hours) * 60 + minutes) * 60 + seconds);
+        return new XenDomainUptime(m.Groups["name"].Value, XlOutputNumbers.Int(m.Groups["id"].Value, Command, line, "domain id"), uptime);
     }
 }

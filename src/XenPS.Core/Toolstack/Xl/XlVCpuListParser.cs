@@ -22,22 +22,23 @@ internal static class XlVCpuListParser
                 continue;
             }
 
+            const string Command = "xl vcpu-list";
             Match m = s_row.Match(line);
             if (!m.Success)
             {
-                throw new FormatException($"Unexpected line in 'xl vcpu-list' output: '{line}'.");
+                throw new XlOutputFormatException(Command, line, "not a vCPU row");
             }
 
             string cpu = m.Groups["cpu"].Value;
             string state = m.Groups["state"].Value;
-            list.Add(new XenVCpu(m.Groups["name"].Value, int.Parse(m.Groups["vcpu"].Value, CultureInfo.InvariantCulture))
+            list.Add(new XenVCpu(m.Groups["name"].Value, XlOutputNumbers.Int(m.Groups["vcpu"].Value, Command, line, "vCPU number"))
             {
-                DomainId = int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture),
-                Cpu = cpu == "-" ? null : int.Parse(cpu, CultureInfo.InvariantCulture),
+                DomainId = XlOutputNumbers.Int(m.Groups["id"].Value, Command, line, "domain id"),
+                Cpu = cpu == "-" ? null : XlOutputNumbers.Int(cpu, Command, line, "CPU number"),
                 XlState = state,
                 // xl prints CPU '-' for a vCPU that is not online (xl_vcpu.c: print_vcpuinfo).
                 Online = cpu != "-",
-                CpuTime = TimeSpan.FromSeconds(double.Parse(m.Groups["time"].Value, CultureInfo.InvariantCulture)),
+                CpuTime = XlOutputNumbers.Seconds(m.Groups["time"].Value, Command, line, "CPU time"),
                 HardAffinity = m.Groups["hard"].Value,
                 SoftAffinity = m.Groups["soft"].Value,
             });
