@@ -70,8 +70,9 @@ public sealed class LifecycleOperationTests : IAsyncLifetime
             Assert.Equal(config.ToConfigText(), await Ts.ReadFileAsync(path, Ct));
 
             // a second New of the same name is refused before anything is written
-            var exists = await Assert.ThrowsAsync<XenOperationException>(() => ops.NewAsync(_host, config, false, true, false, Ct));
-            Assert.Equal("ConfigExists", exists.ErrorId);
+            // (exclusive creation on the host: the loser of any race, or a second New, gets DomainExists)
+            var exists = await Assert.ThrowsAsync<XenDomainExistsException>(() => ops.NewAsync(_host, config, false, true, false, Ct));
+            Assert.Equal("DomainExists", exists.ErrorId);
         });
 
         await Run("Set-XenDomain -MemoryMB -MaxMemoryMB -Persist (live and in the file)", async () =>
