@@ -187,7 +187,7 @@ public sealed class CoreScenarioTests : IClassFixture<ScenarioGuests>, IDisposab
         Assert.Equal((202 << 8) | (2 << 4), listed.DeviceId);
         Assert.Equal(Pv, listed.DomainName);
 
-        await Ts.DetachDiskAsync(Pv, "xvdc", Ct);
+        await Ts.DetachDiskAsync(Pv, "xvdc", false, Ct);
         Assert.DoesNotContain(await Ts.GetDisksAsync(Pv, Ct), x => x.Vdev == "xvdc");
         await Ts.DeleteFileAsync(image, Ct);
     });

@@ -462,6 +462,23 @@ public sealed partial class XenVifSpec : IEquatable<XenVifSpec>
         return (bps * usecs / 1_000_000UL, usecs, null);
     }
 
+    /// <summary>The rate as xl.cfg writes it for libxl's bytes per interval and interval (25000, 20000 → <c>1250KB/s@20ms</c>); reads back to the same pair.</summary>
+    internal static string FormatRate(ulong bytesPerInterval, uint usecs)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        ulong bps = usecs == 0 ? bytesPerInterval : bytesPerInterval * 1_000_000UL / usecs;
+        string rate = bps % 1_000_000_000UL == 0 && bps > 0 ? (bps / 1_000_000_000UL).ToString(inv) + "GB/s"
+            : bps % 1_000_000UL == 0 && bps > 0 ? (bps / 1_000_000UL).ToString(inv) + "MB/s"
+            : bps % 1000UL == 0 && bps > 0 ? (bps / 1000UL).ToString(inv) + "KB/s"
+            : bps.ToString(inv) + "B/s";
+        if (usecs == 50000)
+        {
+            return rate;
+        }
+
+        return rate + "@" + (usecs % 1000 == 0 ? (usecs / 1000).ToString(inv) + "ms" : usecs.ToString(inv) + "us");
+    }
+
     private static XenConfigException Err(string spec, int at, string message) =>
         new($"{message} in vif specification `{spec}'", null, 1, Math.Min(at, spec.Length) + 1);
 

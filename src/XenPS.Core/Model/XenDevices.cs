@@ -15,6 +15,12 @@ public sealed class XenDisk
     /// <summary>The domain id, when running.</summary>
     public int? DomainId { get; internal set; }
 
+    /// <summary>The domain's UUID, when known: a piped disk acts on exactly this domain.</summary>
+    public Guid? DomainUuid { get; internal set; }
+
+    /// <summary>The domain as listed when this disk was read (its identity for a piped disk); null when read without one.</summary>
+    internal XenDomain? Domain { get; set; }
+
     /// <summary>The virtual device name as the guest sees it, e.g. <c>xvda</c> (xl prints a number: 51712 is xvda).</summary>
     public string Vdev { get; internal set; }
 
@@ -67,6 +73,12 @@ public sealed class XenNetworkAdapter
     /// <summary>The domain id, when running.</summary>
     public int? DomainId { get; internal set; }
 
+    /// <summary>The domain's UUID, when known: a piped adapter acts on exactly this domain.</summary>
+    public Guid? DomainUuid { get; internal set; }
+
+    /// <summary>The domain as listed when this adapter was read (its identity for a piped adapter); null when read without one.</summary>
+    internal XenDomain? Domain { get; set; }
+
     /// <summary>The device index (<c>Idx</c>, <c>devid</c>).</summary>
     public int Index { get; internal set; }
 
@@ -81,6 +93,9 @@ public sealed class XenNetworkAdapter
 
     /// <summary>The configured IP address(es), when set.</summary>
     public string? Ip { get; internal set; }
+
+    /// <summary>The bandwidth limit as xl.cfg writes it (<c>10MB/s</c>, <c>1000kb/s@20ms</c>), when set.</summary>
+    public string? Rate { get; internal set; }
 
     /// <summary>The XenBus state number (4 = connected).</summary>
     public int? State { get; internal set; }
@@ -99,6 +114,62 @@ public sealed class XenNetworkAdapter
 
     /// <inheritdoc />
     public override string ToString() => $"{DomainName}:{Index}";
+}
+
+/// <summary>A Linux bridge of the host (<c>/sys/class/net/*/bridge</c>): where a domain's vifs can be plugged.</summary>
+public sealed class XenBridge
+{
+    internal XenBridge(string name, IReadOnlyList<string> interfaces)
+    {
+        Name = name;
+        Interfaces = interfaces;
+    }
+
+    /// <summary>The bridge's name, e.g. <c>xenbr0</c>: the value of a vif's <c>bridge=</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The interfaces plugged into it (<c>brif</c>): uplinks and the vifs of running domains (<c>vif7.0</c>).</summary>
+    public IReadOnlyList<string> Interfaces { get; }
+
+    /// <summary>The name of the host.</summary>
+    public string HostName { get; internal set; } = string.Empty;
+
+    /// <summary>The connection this object came from.</summary>
+    public XenHostConnection? XenHost { get; internal set; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
+
+/// <summary>A disk image file made on the host (<c>New-XenDiskImage</c>).</summary>
+public sealed class XenDiskImage
+{
+    internal XenDiskImage(string path, string format)
+    {
+        Path = path;
+        Format = format;
+    }
+
+    /// <summary>The image's path on the host: the <c>target=</c> of a disk spec.</summary>
+    public string Path { get; }
+
+    /// <summary>The image format: <c>raw</c> or <c>qcow2</c>.</summary>
+    public string Format { get; }
+
+    /// <summary>The virtual size in GiB (what the guest sees).</summary>
+    public double SizeGB { get; internal set; }
+
+    /// <summary>The bytes the file takes on the host's disk now (small for a sparse or qcow2 image).</summary>
+    public long AllocatedBytes { get; internal set; }
+
+    /// <summary>The name of the host.</summary>
+    public string HostName { get; internal set; } = string.Empty;
+
+    /// <summary>The connection this object came from.</summary>
+    public XenHostConnection? XenHost { get; internal set; }
+
+    /// <inheritdoc />
+    public override string ToString() => Path;
 }
 
 /// <summary>One virtual CPU of a domain (<c>xl vcpu-list</c>).</summary>

@@ -86,6 +86,7 @@ internal static class SimDevices
         Bridge = vif.Bridge ?? "xenbr0",
         Ip = vif.Ip,
         Model = vif.Model,
+        Rate = vif.Rate,
         DevId = (int)(vif.DevId ?? 0),
     };
 

@@ -808,6 +808,31 @@ internal static class SimEngine
         dom.Disks.Remove(disk);
     }
 
+    /// <summary>xl cd-insert (path) / cd-eject (null): HVM guests only, on a CD-ROM drive; the medium must exist (xl stats it).</summary>
+    public static void ChangeCd(HostState host, string domain, string vdev, string? path, string commandLine)
+    {
+        DomainState dom = Resolve(host, domain, commandLine);
+        if (path is not null && !SimFileSystem.Exists(host, path))
+        {
+            throw new SimXlError(commandLine, 1, $"Cannot stat file: {path}\n", domain);
+        }
+
+        if (!string.Equals(dom.Type, "hvm", StringComparison.Ordinal))
+        {
+            throw new SimXlError(commandLine, 1, $"libxl: error: libxl_disk.c:852:cdrom_insert_ejected: Domain {dom.Id}:cdrom-insert requires an HVM domain\n", domain);
+        }
+
+        int devid = SimDevices.DiskDeviceNumber(vdev);
+        DiskState? drive = dom.Disks.FirstOrDefault(d => d.DeviceId == devid && devid >= 0);
+        if (drive is null || !drive.IsCdRom)
+        {
+            throw new SimXlError(commandLine, 1, $"libxl: error: libxl_disk.c:893:cdrom_insert_ejected: Domain {dom.Id}:Virtual device not found\n", domain);
+        }
+
+        drive.Target = path;
+        drive.Format = path is null ? "empty" : "raw";
+    }
+
     public static NicState AttachNic(HostState host, string domain, string spec, string commandLine)
     {
         NicState nic = SimDevices.ToNic(spec);

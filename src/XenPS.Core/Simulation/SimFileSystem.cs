@@ -3,7 +3,7 @@ namespace XenPS.Simulation;
 /// <summary>The simulated host's file system: absolute POSIX paths in the host's state.</summary>
 internal static class SimFileSystem
 {
-    public static readonly string[] InitialFolders = ["/", "/boot", "/etc", "/etc/xen", "/etc/xen/auto", "/var", "/var/lib", "/var/lib/xen", "/var/lib/xen/save", "/tmp"];
+    public static readonly string[] InitialFolders = ["/", "/boot", "/etc", "/etc/xen", "/etc/xen/auto", "/var", "/var/lib", "/var/lib/xen", "/var/lib/xen/images", "/var/lib/xen/save", "/tmp"];
 
     public static void Initialise(HostState host)
     {

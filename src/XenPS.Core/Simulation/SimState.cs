@@ -204,6 +204,8 @@ internal sealed class NicState
 
     public string? Ip { get; set; }
 
+    public string? Rate { get; set; }
+
     public int State { get; set; } = 4;
 }
 
@@ -221,6 +223,12 @@ internal sealed class FileNode
     public string Content { get; set; } = string.Empty;
 
     public string? Target { get; set; }
+
+    /// <summary>A disk image's size in bytes (its content stays empty); null for text files.</summary>
+    public long? Size { get; set; }
+
+    /// <summary>The bytes a disk image takes on the host's disk (0 for a sparse raw file).</summary>
+    public long Allocated { get; set; }
 
     /// <summary>The file's mode in octal as chmod takes it (<c>644</c>, <c>600</c>); null for 644.</summary>
     public string? Mode { get; set; }

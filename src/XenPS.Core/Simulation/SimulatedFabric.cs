@@ -19,9 +19,9 @@ public sealed class SimulatedFabric
         "GetHostInfo", "GetDmesg", "ListDomains", "GetDomain", "GetLiveConfigJson", "Create", "CreateFromFile", "DryRunCreate",
         "Shutdown", "Reboot", "Destroy", "Pause", "Unpause", "Save", "Restore", "Rename", "SetMemory", "SetMaxMemory",
         "SetVCpuCount", "GetVCpus", "PinVCpu", "GetSchedulerParameters", "SetSchedulerParameters", "GetUptime",
-        "GetDisks", "AttachDisk", "DetachDisk", "GetNetworkAdapters", "AttachNetworkAdapter", "DetachNetworkAdapter",
+        "GetDisks", "AttachDisk", "DetachDisk", "InsertCd", "EjectCd", "GetNetworkAdapters", "AttachNetworkAdapter", "DetachNetworkAdapter", "GetBridges",
         "XenStoreRead", "XenStoreList", "XenStoreWrite", "XenStoreTree", "XenStoreRemove", "GetStatistics", "EnterConsole", "Migrate",
-        "FileExists", "ReadFile", "WriteFile", "DeleteFile", "ListDirectory", "CreateSymbolicLink",
+        "FileExists", "ReadFile", "WriteFile", "DeleteFile", "ListDirectory", "CreateSymbolicLink", "CreateDiskImage",
     ];
 
     private SimulatedFabric(ISimStore store)

@@ -703,6 +703,7 @@ public sealed class SimulatedToolstack : IXenToolstack
         Bridge = nic.Bridge,
         Model = nic.Model,
         Ip = nic.Ip,
+        Rate = nic.Rate,
         State = nic.State,
         BackendPath = $"/local/domain/0/backend/vif/{dom.Id}/{nic.DevId}",
         HostName = HostName,
@@ -726,8 +727,41 @@ public sealed class SimulatedToolstack : IXenToolstack
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task DetachDiskAsync(string domain, string vdev, CancellationToken cancellationToken) =>
-        RunAsync("DetachDisk", domain, Xl("block-detach", domain, vdev), (host, _) => SimEngine.DetachDisk(host, domain, vdev, Xl("block-detach", domain, vdev)), cancellationToken);
+    public Task DetachDiskAsync(string domain, string vdev, bool force, CancellationToken cancellationToken)
+    {
+        // The simulated guest always lets go of its disk: --force (libxl_device_disk_destroy) ends the same way.
+        string commandLine = force ? Xl("block-detach", "--force", domain, vdev) : Xl("block-detach", domain, vdev);
+        return RunAsync("DetachDisk", domain, commandLine, (host, _) => SimEngine.DetachDisk(host, domain, vdev, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task InsertCdAsync(string domain, string vdev, string path, CancellationToken cancellationToken)
+    {
+        string commandLine = Xl("cd-insert", domain, vdev, path);
+        return RunAsync("InsertCd", domain, commandLine, (host, _) => SimEngine.ChangeCd(host, domain, vdev, path, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task EjectCdAsync(string domain, string vdev, CancellationToken cancellationToken)
+    {
+        string commandLine = Xl("cd-eject", domain, vdev);
+        return RunAsync("EjectCd", domain, commandLine, (host, _) => SimEngine.ChangeCd(host, domain, vdev, null, commandLine), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<XenBridge>> GetBridgesAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<XenBridge>>("GetBridges", null, "ls /sys/class/net/*/bridge", write: false, (_, host, _) =>
+            host.Bridges.Order(StringComparer.Ordinal)
+                .Select(b => new XenBridge(b, host.Domains
+                    .Where(d => !d.IsDom0)
+                    .SelectMany(d => d.Nics.Where(n => n.Bridge == b).Select(n => $"vif{d.Id}.{n.DevId}"))
+                    .ToList())
+                {
+                    HostName = HostName,
+                    XenHost = Connection,
+                })
+                .ToList(),
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(string domain, CancellationToken cancellationToken) =>
@@ -1317,6 +1351,34 @@ public sealed class SimulatedToolstack : IXenToolstack
                     return new XenHostFileEntry(SimFileSystem.FileName(child), isDirectory, node.Kind == FileNodeKind.Link);
                 })
                 .ToList();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<XenDiskImage> CreateDiskImageAsync(string path, long sizeBytes, string format, bool preallocate, CancellationToken cancellationToken)
+    {
+        DiskImages.Validate(path, sizeBytes, format);
+        string size = sizeBytes.ToString(CultureInfo.InvariantCulture);
+        string commandLine = format == "raw"
+            ? "truncate -s " + size + " -- " + Quote(path)
+            : "qemu-img create -q -f qcow2 -o preallocation=" + (preallocate ? "full " : "off ") + Quote(path) + " " + size;
+        return RunAsync("CreateDiskImage", null, commandLine, write: true, (_, host, _) =>
+        {
+            string normalized = SimFileSystem.Normalize(path)!;
+            if (host.Files.ContainsKey(normalized))
+            {
+                throw DiskImages.Exists(path, HostName);
+            }
+
+            if (!SimFileSystem.IsDirectory(host, SimFileSystem.Parent(normalized)))
+            {
+                throw new SimXlError(commandLine, 1, $"sh: can't create {path}: nonexistent directory\n", null);
+            }
+
+            // A sparse raw file takes nothing until written; a fresh qcow2 is its header and tables (196 KiB at 64 KiB clusters).
+            long allocated = preallocate ? sizeBytes : format == "qcow2" ? 196_608 : 0;
+            host.Files[normalized] = new FileNode { Kind = FileNodeKind.File, Size = sizeBytes, Allocated = allocated };
+            return DiskImages.Image(path, format, sizeBytes, allocated, HostName, Connection);
         }, cancellationToken);
     }
 

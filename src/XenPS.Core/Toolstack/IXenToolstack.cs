@@ -125,8 +125,14 @@ public interface IXenToolstack
     /// <summary><c>xl block-attach dom spec</c> (the disk spec is one comma-separated argument); returns the new disk.</summary>
     Task<XenDisk> AttachDiskAsync(string domain, string diskSpec, CancellationToken cancellationToken);
 
-    /// <summary><c>xl block-detach dom vdev</c>.</summary>
-    Task DetachDiskAsync(string domain, string vdev, CancellationToken cancellationToken);
+    /// <summary><c>xl block-detach [--force] dom vdev</c>: with <paramref name="force"/>, the backend is torn down without waiting for the guest to release the disk.</summary>
+    Task DetachDiskAsync(string domain, string vdev, bool force, CancellationToken cancellationToken);
+
+    /// <summary><c>xl cd-insert dom vdev path</c> (HVM guests): puts a medium into the domain's CD-ROM drive <paramref name="vdev"/>.</summary>
+    Task InsertCdAsync(string domain, string vdev, string path, CancellationToken cancellationToken);
+
+    /// <summary><c>xl cd-eject dom vdev</c> (HVM guests): empties the domain's CD-ROM drive <paramref name="vdev"/>.</summary>
+    Task EjectCdAsync(string domain, string vdev, CancellationToken cancellationToken);
 
     /// <summary><c>xl network-list dom</c>, joined with the configuration (bridge, model, ip).</summary>
     Task<IReadOnlyList<XenNetworkAdapter>> GetNetworkAdaptersAsync(string domain, CancellationToken cancellationToken);
@@ -136,6 +142,9 @@ public interface IXenToolstack
 
     /// <summary><c>xl network-detach dom idx|mac</c>.</summary>
     Task DetachNetworkAdapterAsync(string domain, string indexOrMac, CancellationToken cancellationToken);
+
+    /// <summary>The host's Linux bridges (<c>/sys/class/net/*/bridge</c>) and the interfaces plugged into each (<c>brif</c>).</summary>
+    Task<IReadOnlyList<XenBridge>> GetBridgesAsync(CancellationToken cancellationToken);
 
     // ---- XenStore ----
 
@@ -212,6 +221,13 @@ public interface IXenToolstack
 
     /// <summary>Lists a folder on the host.</summary>
     Task<IReadOnlyList<XenHostFileEntry>> ListDirectoryAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates a disk image at <paramref name="path"/> (absolute): <c>raw</c> as a sparse file (<c>truncate</c>; written
+    /// with zeros when <paramref name="preallocate"/>), <c>qcow2</c> with <c>qemu-img create</c>. Never replaces a file:
+    /// an existing path is <c>DiskImageExists</c>; a missing <c>qemu-img</c> is <c>ProgramNotFound</c>.
+    /// </summary>
+    Task<XenDiskImage> CreateDiskImageAsync(string path, long sizeBytes, string format, bool preallocate, CancellationToken cancellationToken);
 
     /// <summary>Creates (or replaces) a symbolic link on the host, e.g. <c>/etc/xen/auto/web1.cfg</c> → <c>/etc/xen/web1.cfg</c>.</summary>
     Task CreateSymbolicLinkAsync(string linkPath, string targetPath, CancellationToken cancellationToken);

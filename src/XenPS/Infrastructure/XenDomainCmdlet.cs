@@ -77,7 +77,7 @@ public abstract class XenDomainCmdlet : XenHostCmdlet
     /// The domains this record names, on the hosts it names. Not-found names and unreachable hosts
     /// are written as non-terminating errors here; the caller gets what was found.
     /// </summary>
-    protected IReadOnlyList<DomainTarget> ResolveTargets()
+    protected virtual IReadOnlyList<DomainTarget> ResolveTargets()
     {
         if (ParameterSetName == ByInputObject)
         {

@@ -244,9 +244,13 @@ public abstract class ToolstackContractTests : IAsyncLifetime
         Assert.Equal(51728, listed.DeviceId);
         Assert.Equal(name, listed.DomainName);
         await Assert.ThrowsAsync<XenDeviceInUseException>(() => Toolstack.AttachDiskAsync(name, $"format=raw,vdev=xvdb,access=rw,target={image}", Ct));
-        await Toolstack.DetachDiskAsync(name, "xvdb", Ct);
+        await Toolstack.DetachDiskAsync(name, "xvdb", false, Ct);
         Assert.DoesNotContain(await Toolstack.GetDisksAsync(name, Ct), d => d.Vdev == "xvdb");
-        await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.DetachDiskAsync(name, "xvdz", Ct));
+        await Toolstack.AttachDiskAsync(name, $"format=raw,vdev=xvdc,access=ro,target={image}", Ct);
+        Assert.Equal("ro", Assert.Single(await Toolstack.GetDisksAsync(name, Ct), d => d.Vdev == "xvdc").Access);
+        await Toolstack.DetachDiskAsync(name, "xvdc", force: true, Ct);
+        Assert.DoesNotContain(await Toolstack.GetDisksAsync(name, Ct), d => d.Vdev == "xvdc");
+        await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.DetachDiskAsync(name, "xvdz", false, Ct));
 
         // network: attach with a MAC, the same MAC again (xl accepts it), a bad MAC, detach
         string mac = "00:16:3e:" + _suffix[..2] + ":" + _suffix[2..4] + ":" + _suffix[4..6];
@@ -307,6 +311,32 @@ public abstract class ToolstackContractTests : IAsyncLifetime
         }
     }
 
+    // ---------------------------------------------------------------- host: bridges and images
+
+    [Fact]
+    public async Task Bridges_include_the_environments_and_images_are_made_once()
+    {
+        IReadOnlyList<XenBridge> bridges = await Toolstack.GetBridgesAsync(Ct);
+        Assert.Contains(bridges, b => b.Name == Env.Bridge);
+        Assert.All(bridges, b => Assert.Equal(Toolstack.HostName, b.HostName));
+
+        string path = $"{Env.ScratchDirectory.TrimEnd('/')}/xenps-ct-image-{_suffix}.img";
+        try
+        {
+            XenDiskImage img = await Toolstack.CreateDiskImageAsync(path, 32L << 20, "raw", false, Ct);
+            Assert.Equal((path, "raw", 0.0313), (img.Path, img.Format, img.SizeGB));
+            Assert.True(img.AllocatedBytes < 32L << 20, $"a sparse image allocates less than its size ({img.AllocatedBytes} bytes)");
+            Assert.True(await Toolstack.FileExistsAsync(path, Ct));
+            var again = await Assert.ThrowsAsync<XenOperationException>(() => Toolstack.CreateDiskImageAsync(path, 1L << 20, "raw", false, Ct));
+            Assert.Equal("DiskImageExists", again.ErrorId);
+            await Assert.ThrowsAnyAsync<XlCommandException>(() => Toolstack.CreateDiskImageAsync($"/xenps-no-such-folder-{_suffix}/a.img", 1L << 20, "raw", false, Ct));
+        }
+        finally
+        {
+            await Toolstack.DeleteFileAsync(path, Ct);
+        }
+    }
+
     // ---------------------------------------------------------------- errors
 
     [Fact]
@@ -335,7 +365,7 @@ public abstract class ToolstackContractTests : IAsyncLifetime
             ("GetUptime", () => Toolstack.GetUptimeAsync(nobody, Ct)),
             ("GetDisks", () => Toolstack.GetDisksAsync(nobody, Ct)),
             ("AttachDisk", () => Toolstack.AttachDiskAsync(nobody, $"format=raw,vdev=xvdb,access=rw,target={scratch}/{nobody}.img", Ct)),
-            ("DetachDisk", () => Toolstack.DetachDiskAsync(nobody, "xvdb", Ct)),
+            ("DetachDisk", () => Toolstack.DetachDiskAsync(nobody, "xvdb", false, Ct)),
             ("GetNetworkAdapters", () => Toolstack.GetNetworkAdaptersAsync(nobody, Ct)),
             ("AttachNetworkAdapter", () => Toolstack.AttachNetworkAdapterAsync(nobody, $"bridge={Env.Bridge}", Ct)),
             ("DetachNetworkAdapter", () => Toolstack.DetachNetworkAdapterAsync(nobody, "0", Ct)),

@@ -97,7 +97,7 @@ public sealed class SimulatorFidelityTests
         Assert.Equal((51728, "/local/domain/0/backend/vbd/3/51728"), (d1.DeviceId!.Value, d1.BackendPath!)); // 254
         var inUse = await Assert.ThrowsAsync<XenDeviceInUseException>(() => xl.AttachDiskAsync("testvm", "format=raw,vdev=xvdb,access=rw,target=/tmp/d2.img", Ct));
         Assert.Equal(Stderr("253"), inUse.StandardError);
-        var absent = await Assert.ThrowsAnyAsync<XlCommandException>(() => xl.DetachDiskAsync("testvm", "xvdz", Ct));
+        var absent = await Assert.ThrowsAnyAsync<XlCommandException>(() => xl.DetachDiskAsync("testvm", "xvdz", false, Ct));
         Assert.Equal(Stderr("255"), absent.StandardError);
 
         // 263: refused before the host, as the xl toolstack does, with xl's words.

@@ -43,7 +43,7 @@ public sealed class XlToolstackOperationTests
         await ts.SaveAsync("web1", "/var/lib/xen/save/web1", XenSaveMode.Destroy, None);
         await ts.SaveAsync("web1", "/s", XenSaveMode.KeepRunning, None);
         await ts.SaveAsync("web1", "/s", XenSaveMode.LeavePaused, None);
-        await ts.DetachDiskAsync("web1", "xvdb", None);
+        await ts.DetachDiskAsync("web1", "xvdb", false, None);
         await ts.DetachNetworkAdapterAsync("web1", "00:16:3e:00:00:aa", None);
         Assert.Equal(15, t.Calls.Count);
         Assert.All(t.Calls, c => Assert.Equal("xl", c.Program));
@@ -186,7 +186,7 @@ public sealed class XlToolstackOperationTests
         var save = await Assert.ThrowsAnyAsync<XlCommandException>(() => ts.SaveAsync("testvm", "/no/such/dir/testvm.save", XenSaveMode.Destroy, None));
         Assert.Contains("Failed to open temp file /no/such/dir/testvm.save for writing", save.StandardError);
         await Assert.ThrowsAsync<XenDeviceInUseException>(() => ts.AttachDiskAsync("testvm", "format=raw,vdev=xvdb,access=rw,target=/tmp/d2.img", None));
-        var detach = await Assert.ThrowsAnyAsync<XlCommandException>(() => ts.DetachDiskAsync("testvm", "xvdz", None));
+        var detach = await Assert.ThrowsAnyAsync<XlCommandException>(() => ts.DetachDiskAsync("testvm", "xvdz", false, None));
         Assert.Contains("Error: Device xvdz not connected.", detach.Message);
         // A bad MAC is refused with xl's own words (263) before xl runs: the vif spec parser knows xl's rule.
         var mac = await Assert.ThrowsAsync<XenConfigException>(() => ts.AttachNetworkAdapterAsync("testvm", "bridge=xenbr0,mac=zz:16:3e:00:00:ab", None));

@@ -85,6 +85,59 @@ internal static class XlHostScripts
     /// <summary>Makes $1 a symbolic link to $2, replacing what was there.</summary>
     public const string Symlink = "exec ln -sfn -- \"$2\" \"$1\"";
 
+    /// <summary>Every Linux bridge (a <c>/sys/class/net/NAME/bridge</c> folder) as <c>B\0NAME\0</c>, each followed by its ports (<c>brif</c>) as <c>I\0PORT\0</c>.</summary>
+    public const string Bridges =
+        "for b in /sys/class/net/*/bridge; do [ -d \"$b\" ] || continue; d=${b%/bridge}; " +
+        "printf 'B\\0%s\\0' \"${d##*/}\"; " +
+        "for i in \"$d\"/brif/*; do [ -e \"$i\" ] || [ -L \"$i\" ] || continue; printf 'I\\0%s\\0' \"${i##*/}\"; done; done; exit 0";
+
+    /// <summary>Exit code of <see cref="CreateDiskImage"/> when the path exists already.</summary>
+    public const int ImageExistsExit = 17;
+
+    /// <summary>Exit code of <see cref="CreateDiskImage"/> when <c>qemu-img</c> is not installed.</summary>
+    public const int ProgramMissingExit = 127;
+
+    /// <summary>
+    /// Creates the image $1 of $2 bytes in format $3 (<c>raw</c>: <c>truncate</c>, zeros written first when $4 is 1;
+    /// <c>qcow2</c>: <c>qemu-img create</c>), never over an existing file (exit 17; a missing qemu-img exits 127),
+    /// then prints <c>SIZE BLOCKS BLOCKSIZE</c> (<c>stat</c>).
+    /// </summary>
+    public const string CreateDiskImage =
+        "p=$1; n=$2; f=$3; pre=$4; " +
+        "if [ -e \"$p\" ] || [ -L \"$p\" ]; then echo \"$p: File exists\" >&2; exit 17; fi; " +
+        "case $f in " +
+        "raw) (set -C; : > \"$p\") || exit 1; " +
+        "if [ \"$pre\" = 1 ]; then dd if=/dev/zero of=\"$p\" bs=1048576 count=$(( (n + 1048575) / 1048576 )) 2>/dev/null || { rm -f -- \"$p\"; exit 1; }; fi; " +
+        "truncate -s \"$n\" -- \"$p\" || { rm -f -- \"$p\"; exit 1; } ;; " +
+        "qcow2) command -v qemu-img >/dev/null 2>&1 || { echo 'qemu-img: not found' >&2; exit 127; }; " +
+        "if [ \"$pre\" = 1 ]; then o=preallocation=full; else o=preallocation=off; fi; " +
+        "qemu-img create -q -f qcow2 -o \"$o\" \"$p\" \"$n\" >&2 || exit 1 ;; " +
+        "*) echo \"unknown format $f\" >&2; exit 2 ;; esac; " +
+        "exec stat -c '%s %b %B' -- \"$p\"";
+
+    /// <summary>Reads <see cref="Bridges"/> output.</summary>
+    public static IReadOnlyList<(string Name, IReadOnlyList<string> Interfaces)> ParseBridges(string output)
+    {
+        var list = new List<(string, List<string>)>();
+        string[] parts = output.Split('\0');
+        for (int i = 0; i + 1 < parts.Length; i += 2)
+        {
+            switch (parts[i])
+            {
+                case "B":
+                    list.Add((parts[i + 1], new List<string>()));
+                    break;
+                case "I" when list.Count > 0:
+                    list[^1].Item2.Add(parts[i + 1]);
+                    break;
+                default:
+                    throw new FormatException($"Unexpected record '{parts[i]}' in the host's bridge listing.");
+            }
+        }
+
+        return list.Select(b => (b.Item1, (IReadOnlyList<string>)b.Item2)).ToList();
+    }
+
     /// <summary>
     /// Every <c>$1/*.cfg</c> file as <c>C\0PATH\0REALPATH\0CONTENT\0</c> and every entry of the auto-start
     /// folder $2 as <c>A\0PATH\0REALPATH\0</c>: one call however many files there are.

@@ -6,7 +6,7 @@ namespace XenPS.Toolstack.Xl;
 internal sealed record XlConfigDisk(string? Vdev, string? Target, string? Format, bool ReadWrite, bool IsCdRom);
 
 /// <summary>A vif from a domain's libxl configuration (<c>config.nics[]</c>).</summary>
-internal sealed record XlConfigNic(int DevId, string? Mac, string? Bridge, string? Model, string? Ip);
+internal sealed record XlConfigNic(int DevId, string? Mac, string? Bridge, string? Model, string? Ip, string? Rate = null);
 
 /// <summary>One element of <c>xl list -l</c>: <c>{"domid": N, "config": libxl_domain_config}</c>.</summary>
 internal sealed record XlDomainDetails(
@@ -157,7 +157,10 @@ internal static class XlLongListParser
                     Str(nic, "mac")?.ToLowerInvariant(),
                     Str(nic, "bridge"),
                     Str(nic, "model"),
-                    Str(nic, "ip")));
+                    Str(nic, "ip"),
+                    Long(nic, "rate_bytes_per_interval") is long rb and > 0
+                        ? Config.XenVifSpec.FormatRate((ulong)rb, (uint)(Long(nic, "rate_interval_usecs") ?? 50000))
+                        : null));
             }
         }
 

@@ -548,10 +548,36 @@ public sealed class XlToolstack : IXenToolstack
     }
 
     /// <inheritdoc />
-    public Task DetachDiskAsync(string domain, string vdev, CancellationToken cancellationToken)
+    public Task DetachDiskAsync(string domain, string vdev, bool force, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(vdev);
-        return XlAsync(domain, cancellationToken, "block-detach", "--", domain, vdev);
+        return force
+            ? XlAsync(domain, cancellationToken, "block-detach", "--force", "--", domain, vdev)
+            : XlAsync(domain, cancellationToken, "block-detach", "--", domain, vdev);
+    }
+
+    /// <inheritdoc />
+    public Task InsertCdAsync(string domain, string vdev, string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vdev);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return XlAsync(domain, cancellationToken, "cd-insert", "--", domain, vdev, path);
+    }
+
+    /// <inheritdoc />
+    public Task EjectCdAsync(string domain, string vdev, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(vdev);
+        return XlAsync(domain, cancellationToken, "cd-eject", "--", domain, vdev);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<XenBridge>> GetBridgesAsync(CancellationToken cancellationToken)
+    {
+        CommandResult r = await ShAsync("bridges", XlHostScripts.Bridges, [], null, null, cancellationToken).ConfigureAwait(false);
+        return XlHostScripts.ParseBridges(r.StandardOutput)
+            .Select(b => new XenBridge(b.Name, b.Interfaces) { HostName = HostName, XenHost = Connection })
+            .ToList();
     }
 
     /// <inheritdoc />
@@ -574,6 +600,7 @@ public sealed class XlToolstack : IXenToolstack
                 Bridge = cfg?.Bridge,
                 Model = cfg?.Model,
                 Ip = cfg?.Ip,
+                Rate = cfg?.Rate,
                 State = row.State,
                 BackendPath = row.BackendPath,
                 HostName = HostName,
@@ -889,6 +916,25 @@ public sealed class XlToolstack : IXenToolstack
         ArgumentException.ThrowIfNullOrEmpty(path);
         CommandResult r = await ShAsync("list-folder", XlHostScripts.ListDirectory, [path], null, null, cancellationToken).ConfigureAwait(false);
         return Parse(ShDisplay("list-folder", [path]), () => XlHostScripts.ParseDirectory(r.StandardOutput));
+    }
+
+    /// <inheritdoc />
+    public async Task<XenDiskImage> CreateDiskImageAsync(string path, long sizeBytes, string format, bool preallocate, CancellationToken cancellationToken)
+    {
+        DiskImages.Validate(path, sizeBytes, format);
+        string[] args = [path, sizeBytes.ToString(CultureInfo.InvariantCulture), format, preallocate ? "1" : "0"];
+        CommandResult r = await ShAsync("create-disk-image", XlHostScripts.CreateDiskImage, args, null, null, cancellationToken, throwOnError: false).ConfigureAwait(false);
+        switch (r.ExitCode)
+        {
+            case 0:
+                return DiskImages.FromStat(path, format, sizeBytes, r.StandardOutput, HostName, Connection);
+            case XlHostScripts.ImageExistsExit:
+                throw DiskImages.Exists(path, HostName);
+            case XlHostScripts.ProgramMissingExit:
+                throw DiskImages.ProgramMissing("qemu-img", format, HostName);
+            default:
+                throw new XlCommandException(ShDisplay("create-disk-image", args), r.ExitCode, r.StandardError, HostName);
+        }
     }
 
     /// <inheritdoc />
