@@ -798,7 +798,7 @@ public sealed class XlToolstack : IXenToolstack
                 $"xl migrate did not finish within {timeout.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts.",
                 HostName,
                 domain,
-                stateUndefined: true);
+                XenMigrationFailureKind.StateUndefined);
         }
 
         // The transport returns output when xl ends, so progress is reported afterwards, line by line.
@@ -823,6 +823,36 @@ public sealed class XlToolstack : IXenToolstack
             HostName = HostName,
             XenHost = Connection,
         };
+    }
+
+    /// <inheritdoc />
+    public async Task<CommandResult> ProbeMigrationRouteAsync(IReadOnlyList<string> sshWords, string address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sshWords);
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        if (address.StartsWith('-'))
+        {
+            // ssh would read it as an option (XenMigrationRoute refuses such addresses before they get here).
+            throw new ArgumentException($"'{address}' is not a destination address.", nameof(address));
+        }
+
+        CommandResult r = await ShAsync("migration-probe", XlHostScripts.MigrationProbe, [.. sshWords, address], null, null, cancellationToken).ConfigureAwait(false);
+        return ParseProbe(r);
+    }
+
+    /// <summary>The probe's own ssh exit code (its last stdout line <c>xenps-exit=N</c>) and words.</summary>
+    internal static CommandResult ParseProbe(CommandResult r)
+    {
+        string[] lines = XlListParser.SplitLines(r.StandardOutput).Where(l => l.Length > 0).ToArray();
+        const string Marker = "xenps-exit=";
+        if (lines.Length == 0 || !lines[^1].StartsWith(Marker, StringComparison.Ordinal) ||
+            !int.TryParse(lines[^1][Marker.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int exit))
+        {
+            throw new XenOutputNotUnderstoodException("sh -c <xenps:migration-probe>", null, r.StandardOutput, "no exit status line");
+        }
+
+        string words = string.Join('\n', lines[..^1]);
+        return new CommandResult(exit, exit == 0 ? words : string.Empty, exit == 0 ? string.Empty : words, r.Duration);
     }
 
     // ---------------------------------------------------------------- files on the host
