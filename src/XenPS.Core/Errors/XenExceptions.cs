@@ -279,7 +279,7 @@ public sealed class XenMigrationException : XlCommandException
                 XenMigrationFailureKind.AuthenticationFailed => "Migration failed before anything moved: the destination refused the source's ssh credentials. ",
                 _ => string.Empty,
             };
-            string to = Destination is null ? string.Empty : $"(destination '{Destination}') ";
+            string to = Destination is null || Kind == XenMigrationFailureKind.Refused ? string.Empty : $"(destination '{Destination}') ";
             return head + to + base.Message + (Finding is null ? string.Empty : " " + Finding);
         }
     }

@@ -139,9 +139,11 @@ public sealed class MigrationOperations
             }
         }
 
-        if (destDomains!.IsCompletedSuccessfully && destDomains.Result.FirstOrDefault(x => x.Name == d.Name) is { } clash)
+        // Only a running domain blocks xl (the receiver renames its copy to the guest's name); a config file of
+        // that name (the guest's own, left by an earlier migration without -MoveConfig) does not.
+        if (destDomains!.IsCompletedSuccessfully && destDomains.Result.FirstOrDefault(x => x.Name == d.Name && x.Id is not null) is { } clash)
         {
-            problems.Add(new("DomainNameExists", $"A domain named '{d.Name}' already exists on host '{destination.Name}' (id {clash.Id?.ToString(CultureInfo.InvariantCulture) ?? "none: a config file"}).", clash));
+            problems.Add(new("DomainNameExists", $"A domain named '{d.Name}' already runs on host '{destination.Name}' (id {clash.Id?.ToString(CultureInfo.InvariantCulture)}).", clash));
         }
 
         if (disks!.IsCompletedSuccessfully)

@@ -8,23 +8,44 @@ namespace XenPS.Operations;
 public sealed class MigrationPlacement
 {
     private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
 
     /// <summary>The memory (MiB) already promised to each destination by earlier placements.</summary>
-    public IReadOnlyDictionary<string, long> Reserved => _reserved;
+    public IReadOnlyDictionary<string, long> Reserved
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, long>(_reserved, StringComparer.Ordinal);
+            }
+        }
+    }
 
     /// <summary>
     /// The check of the chosen destination (its memory is reserved), or <see langword="null"/> when no
     /// destination passed: then <paramref name="why"/> says, per destination, what stood in the way.
     /// </summary>
-    public XenMigrationCheck? Place(IReadOnlyList<XenMigrationCheck> checks, out IReadOnlyList<XenMigrationProblem> why)
+    /// <param name="checks">One check per destination.</param>
+    /// <param name="why">What stood in the way, when no destination was chosen.</param>
+    /// <param name="ignoreProblems">Choose by memory alone (<c>-Force</c>): the checks' problems do not exclude a destination.</param>
+    public XenMigrationCheck? Place(IReadOnlyList<XenMigrationCheck> checks, out IReadOnlyList<XenMigrationProblem> why, bool ignoreProblems = false)
     {
         ArgumentNullException.ThrowIfNull(checks);
+        lock (_gate)
+        {
+            return PlaceLocked(checks, out why, ignoreProblems);
+        }
+    }
+
+    private XenMigrationCheck? PlaceLocked(IReadOnlyList<XenMigrationCheck> checks, out IReadOnlyList<XenMigrationProblem> why, bool ignoreProblems)
+    {
         var problems = new List<XenMigrationProblem>();
         XenMigrationCheck? best = null;
         long bestLeft = long.MinValue;
         foreach (XenMigrationCheck c in checks)
         {
-            if (!c.CanMigrate)
+            if (!c.CanMigrate && !ignoreProblems)
             {
                 problems.AddRange(c.Problems);
                 continue;
@@ -43,7 +64,7 @@ public sealed class MigrationPlacement
             }
 
             long left = free - reserved - c.MemoryMB;
-            if (left < 0)
+            if (left < 0 && !ignoreProblems)
             {
                 problems.Add(new XenMigrationProblem(
                     "InsufficientMemory",
@@ -72,9 +93,12 @@ public sealed class MigrationPlacement
     public void Release(XenMigrationCheck placed)
     {
         ArgumentNullException.ThrowIfNull(placed);
-        if (placed.DestinationFreeMemoryMB is not null && _reserved.TryGetValue(placed.Destination, out long r))
+        lock (_gate)
         {
-            _reserved[placed.Destination] = Math.Max(0, r - placed.MemoryMB);
+            if (placed.DestinationFreeMemoryMB is not null && _reserved.TryGetValue(placed.Destination, out long r))
+            {
+                _reserved[placed.Destination] = Math.Max(0, r - placed.MemoryMB);
+            }
         }
     }
 }
