@@ -66,6 +66,11 @@ Describe 'Invoke-XenMigration' {
             $after.Uuid | Should -Be $before.Uuid
             $after.Id | Should -Not -Be $before.Id
             $after.State | Should -Be 'Running'
+
+            # -DestinationAddress localhost takes the ssh path to the same host; the guest's own name is no clash.
+            $again = Invoke-XenMigration -XenHost $a -Name web1 -Destination $a -DestinationAddress localhost -PassThru
+            $again.Uuid | Should -Be $before.Uuid
+            (Get-XenDomain -XenHost $a web1).Id | Should -Be $again.NewId
         }
 
         It 'leaves the guest paused at the destination with -Paused' {
@@ -120,8 +125,8 @@ Describe 'Invoke-XenMigration' {
         It 'an address the source cannot reach is HostUnreachable before anything moves (as a precheck problem)' {
             $before = Get-DomainSnapshot -XenHost $a
             Invoke-XenMigration -XenHost $a -Name web1 -Destination $b -DestinationAddress 192.0.2.1 -ErrorVariable e -ErrorAction SilentlyContinue
-            $e[0].FullyQualifiedErrorId | Should -BeLike 'MigrationPrecheckFailed,*'
-            $e[0].Exception.Message | Should -Match 'DestinationUnreachable'
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'HostUnreachable,*'
+            $e[0].Exception.Message | Should -Match '\[DestinationUnreachable\].*192\.0\.2\.1'
             Get-DomainSnapshot -XenHost $a | Should -Be $before
         }
 

@@ -259,6 +259,9 @@ public sealed class XenMigrationException : XlCommandException
     /// <summary>The destination host, when known.</summary>
     public string? Destination { get; set; }
 
+    /// <summary>True when XenPS's prechecks refused the migration before xl ran (nothing moved).</summary>
+    public bool Prechecked { get; init; }
+
     /// <summary>Where XenPS found the guest afterwards.</summary>
     public XenMigrationLocation Location { get; set; }
 
@@ -270,6 +273,12 @@ public sealed class XenMigrationException : XlCommandException
     {
         get
         {
+            if (Prechecked)
+            {
+                // Refused by the prechecks: XenPS's own sentence names both hosts and every reason.
+                return base.Message + (Finding is null ? string.Empty : " " + Finding);
+            }
+
             string head = Kind switch
             {
                 XenMigrationFailureKind.ResumedAtSource => "Migration failed; the guest was resumed at the source. ",
@@ -279,7 +288,7 @@ public sealed class XenMigrationException : XlCommandException
                 XenMigrationFailureKind.AuthenticationFailed => "Migration failed before anything moved: the destination refused the source's ssh credentials. ",
                 _ => string.Empty,
             };
-            string to = Destination is null || Kind == XenMigrationFailureKind.Refused ? string.Empty : $"(destination '{Destination}') ";
+            string to = Destination is null ? string.Empty : $"(destination '{Destination}') ";
             return head + to + base.Message + (Finding is null ? string.Empty : " " + Finding);
         }
     }

@@ -110,6 +110,8 @@ public sealed class MigrationOperations
             return check(problems, null);
         }
 
+        // The name and memory checks do not apply within one host, whatever the route.
+        bool sameHost = XenMigrationRoute.IsSameHost(target.Host, destination);
         if (probe.Exception?.InnerException is Exception pe)
         {
             problems.Add(new("DestinationUnreachable", $"Host '{target.Host.Name}' could not try to reach '{route.Address}': {pe.Message}", route));
@@ -133,7 +135,7 @@ public sealed class MigrationOperations
                 problems.Add(new("XenVersionIncompatible", $"Host '{destination.Name}' runs Xen {di.XenVersion}, older than host '{target.Host.Name}''s Xen {sourceInfo.Result.XenVersion}: Xen migrates only to the same or a newer version.", di));
             }
 
-            if (di.FreeMemoryMB < d.MemoryMB)
+            if (!sameHost && di.FreeMemoryMB < d.MemoryMB)
             {
                 problems.Add(new("InsufficientMemory", $"Host '{destination.Name}' has {di.FreeMemoryMB} MiB free; domain '{d.Name}' needs {d.MemoryMB} MiB.", di));
             }
@@ -141,7 +143,8 @@ public sealed class MigrationOperations
 
         // Only a running domain blocks xl (the receiver renames its copy to the guest's name); a config file of
         // that name (the guest's own, left by an earlier migration without -MoveConfig) does not.
-        if (destDomains!.IsCompletedSuccessfully && destDomains.Result.FirstOrDefault(x => x.Name == d.Name && x.Id is not null) is { } clash)
+        // Within one host (over ssh to localhost) the guest's own name is no clash: xl renames its copy away first.
+        if (!sameHost && destDomains!.IsCompletedSuccessfully && destDomains.Result.FirstOrDefault(x => x.Name == d.Name && x.Id is not null) is { } clash)
         {
             problems.Add(new("DomainNameExists", $"A domain named '{d.Name}' already runs on host '{destination.Name}' (id {clash.Id?.ToString(CultureInfo.InvariantCulture)}).", clash));
         }
@@ -259,12 +262,18 @@ public sealed class MigrationOperations
     {
         ArgumentNullException.ThrowIfNull(check);
         string reasons = string.Join(" ", check.Problems.Select(p => $"[{p.Id}] {p.Message}"));
+
+        // A destination the source cannot reach (or log in to) is that failure, found before anything moved.
+        XenMigrationFailureKind kind = check.Problems.Any(p => p.Id == "DestinationUnreachable") ? XenMigrationFailureKind.HostUnreachable
+            : check.Problems.Any(p => p.Id == "DestinationAuthenticationFailed") ? XenMigrationFailureKind.AuthenticationFailed
+            : XenMigrationFailureKind.Refused;
         return new XenMigrationException(
-            "xl migrate", 0, reasons, check.SourceHost, check.DomainName, XenMigrationFailureKind.Refused,
+            "xl migrate", 0, reasons, check.SourceHost, check.DomainName, kind,
             $"Domain '{check.DomainName}' was not migrated from host '{check.SourceHost}' to host '{check.Destination}': the prechecks found problems (use -Force to try anyway). {reasons}")
         {
             Destination = check.Destination,
             Location = XenMigrationLocation.Source,
+            Prechecked = true,
         };
     }
 

@@ -312,6 +312,18 @@ public sealed class MigrationTests
         Assert.Equal(XenDomainState.Running, (await a.Toolstack.GetDomainAsync("web", Ct)).State);
     }
 
+    [Fact]
+    public async Task Migrate_ToAnAddressTheSourceCannotReach_IsHostUnreachableBeforeAnythingMoves()
+    {
+        (XenHostConnection a, XenHostConnection b, _) = await FabricAsync();
+        DomainTarget web = await WebAsync(a);
+        var ex = await Assert.ThrowsAsync<XenMigrationException>(() =>
+            new MigrationOperations().MigrateAsync(web, b, XenMigrationRoute.For(a, b, "192.0.2.1", null, null), new XenMigrationOptions(), null, Ct));
+        Assert.Equal(("HostUnreachable", true), (ex.ErrorId, ex.Prechecked));
+        Assert.Contains("[DestinationUnreachable]", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(web.Domain.Id, (await a.Toolstack.GetDomainAsync("web", Ct)).Id);
+    }
+
     [Theory]
     [InlineData(SimulatedMigrationFailure.ResumeAtSender, "MigrationFailedResumedAtSource", XenMigrationLocation.Source)]
     [InlineData(SimulatedMigrationFailure.TargetFailed, "MigrationFailedResumedAtSource", XenMigrationLocation.Source)]
