@@ -77,9 +77,10 @@ Describe 'Live migration on a real Xen host' -Tag 'Integration' {
                 Write-Host ("    progress {0,3}% {1,-16} {2}" -f $p.PercentComplete, $p.CurrentOperation, $p.StatusDescription)
             }
 
+            # Read the progress before Receive-Job, which hands the job's records out and empties its streams.
+            $phases = @($job.Progress | ForEach-Object CurrentOperation)
             $r = $job | Receive-Job
             Write-Host ("    migrated '{0}' in {1:0.0} s (wall {2:0.0} s): id {3} -> {4}" -f $r.DomainName, $r.Duration.TotalSeconds, $t0.Elapsed.TotalSeconds, $before.Id, $r.NewId)
-            $phases = @($job.Progress | ForEach-Object CurrentOperation)
             $phases | Should -Contain 'ReceiverReady'
             $phases | Should -Contain 'TransferComplete'
             $phases | Should -Contain 'Succeeded'
