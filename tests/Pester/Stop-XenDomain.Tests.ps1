@@ -124,6 +124,8 @@ Describe 'Stop-XenDomain' {
 
         It 'refuses -Timeout without -Wait as an invalid invocation, before touching anything' {
             { Stop-XenDomain web1 -Timeout 5 } | Should -Throw -ErrorId 'TimeoutWithoutWait,*'
+            # With -Force too: the timeout would be silently ignored, and the guest destroyed.
+            { Stop-XenDomain web1 -Force -Timeout 5 -Confirm:$false } | Should -Throw -ErrorId 'TimeoutWithoutWait,*'
             (Get-XenDomain web1).State | Should -Be 'Running'
         }
 
@@ -232,16 +234,19 @@ Describe 'Stop-XenDomain' {
 
         It 'says what it would do with -WhatIf, in a sentence naming the domain and the host' {
             $state = Join-Path $TestDrive 'whatif.json'
-            $shared = New-TestHost -Running 'web1' -StatePath $state -NotDefault
+            $shared = New-TestHost -Running 'web1' -Off 'old1' -StatePath $state -NotDefault
             try {
                 $child = Invoke-ChildPwsh -Values @{ HOST = $shared.Name; STATE = $state } -Script @'
 $c = Connect-XenHost -Simulated -Name __HOST__ -StatePath __STATE__
 Stop-XenDomain -Name web1 -XenHost $c -WhatIf
 Stop-XenDomain -Name web1 -XenHost $c -Force -WhatIf
+Stop-XenDomain -Name old1 -XenHost $c -WhatIf
 '@
                 $child.ExitCode | Should -Be 0 -Because ($child.Output -join "`n")
                 $child.Output | Should -Contain "What if: Shut down domain 'web1' on host '$($shared.Name)'."
                 $child.Output | Should -Contain "What if: Destroy domain 'web1' on host '$($shared.Name)' (xl destroy: no graceful shutdown)."
+                # An Off domain is left as it is: -WhatIf does not promise a shutdown.
+                $child.Output | Should -Contain "What if: Shut down domain 'old1' on host '$($shared.Name)': it is already off, so nothing will change unless it has started since it was read."
                 (Get-XenDomain web1 -XenHost $shared).State | Should -Be 'Running'
             }
             finally {

@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace XenPS.Simulation;
 
-// The simulator's whole state: plain data, serialised with System.Text.Json into the state file.
-// Engine code mutates these objects inside one store transaction; nothing outside a transaction
-// ever sees them (outputs are built fresh from them), so reads always return copies.
+// The simulator's whole state: plain data, kept as objects in memory and serialised with System.Text.Json
+// only into a state file. Engine code mutates these objects inside one store transaction, on a private deep
+// copy (SimClone); a committed state is never changed again, so outputs are built fresh from it and reads
+// must not change it. Any field added here is copied by SimClone without further work.
 
 internal sealed class FabricState
 {
@@ -251,8 +252,11 @@ internal static class SimJson
 {
     public static string Serialize(FabricState state) => JsonSerializer.Serialize(state, SimJsonContext.Default.FabricState);
 
+    public static byte[] SerializeToUtf8Bytes(FabricState state) => JsonSerializer.SerializeToUtf8Bytes(state, SimJsonContext.Default.FabricState);
+
     public static FabricState Deserialize(string json) =>
         JsonSerializer.Deserialize(json, SimJsonContext.Default.FabricState) ?? new FabricState();
 
-    public static FabricState Clone(FabricState state) => Deserialize(Serialize(state));
+    public static FabricState Deserialize(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize(utf8Json, SimJsonContext.Default.FabricState) ?? new FabricState();
 }

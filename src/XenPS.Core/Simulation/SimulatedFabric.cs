@@ -37,6 +37,9 @@ public sealed class SimulatedFabric
 
     internal ISimStore Store { get; }
 
+    /// <summary>Config files already parsed, so that listings do not parse every file on every call.</summary>
+    internal SimConfigCache Configs { get; } = new();
+
     /// <summary>A fabric whose state lives in this process only.</summary>
     public static SimulatedFabric InMemory() => new(new InMemorySimStore());
 

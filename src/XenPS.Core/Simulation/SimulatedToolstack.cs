@@ -108,9 +108,20 @@ public sealed class SimulatedToolstack : IXenToolstack
 
         try
         {
-            return write || faultPending
-                ? await _fabric.Store.UpdateAsync(Body, cancellationToken).ConfigureAwait(false)
-                : await _fabric.Store.ReadAsync(Body, cancellationToken).ConfigureAwait(false);
+            if (!write && !faultPending)
+            {
+                // A read works on the committed state and must not change it: a fault injected since the
+                // look above is taken by a change instead.
+                (bool done, T read) = await _fabric.Store.ReadAsync(
+                    fabric => HasFault(Host(fabric), operation) ? (false, default(T)!) : (true, Body(fabric)),
+                    cancellationToken).ConfigureAwait(false);
+                if (done)
+                {
+                    return read;
+                }
+            }
+
+            return await _fabric.Store.UpdateAsync(Body, cancellationToken).ConfigureAwait(false);
         }
         catch (SimXlError error)
         {
@@ -131,6 +142,9 @@ public sealed class SimulatedToolstack : IXenToolstack
             return null;
         }
     }
+
+    private static bool HasFault(HostState host, string operation) =>
+        host.Faults.Any(f => f.Operation == operation && f.Count > 0);
 
     private static void TakeFault(HostState host, string operation, string commandLine, string? domain)
     {
@@ -247,7 +261,7 @@ public sealed class SimulatedToolstack : IXenToolstack
     private sealed record OffConfig(string Name, string Path, SimGuestConfig? Config, bool AutoStart, Config.VncSettings Vnc);
 
     /// <summary>The config directory's <c>*.cfg</c> files by domain name (as the xl toolstack lists them).</summary>
-    private static Dictionary<string, OffConfig> ReadConfigs(HostState host)
+    private Dictionary<string, OffConfig> ReadConfigs(HostState host)
     {
         var result = new Dictionary<string, OffConfig>(StringComparer.Ordinal);
         var autoTargets = new HashSet<string>(StringComparer.Ordinal);
@@ -269,18 +283,8 @@ public sealed class SimulatedToolstack : IXenToolstack
                 continue;
             }
 
-            SimGuestConfig? config = null;
-            Config.VncSettings vnc = Config.VncSettings.None;
-            try
-            {
-                vnc = Config.VncSettings.From(XenDomainConfig.Parse(text, path));
-                config = SimGuestConfig.Parse(text, path, "xl create " + path);
-            }
-            catch (Exception ex) when (ex is XenConfigException or SimXlError)
-            {
-                // A broken file is still listed (under its file name) so that an operator sees it.
-            }
-
+            // Parsed once per written text, not on every listing (a broken file is still listed, under its file name).
+            (SimGuestConfig? config, Config.VncSettings vnc) = _fabric.Configs.Read(text, path);
             string fileName = SimFileSystem.FileName(path);
             string name = config?.Name ?? fileName[..^".cfg".Length];
             SimFileSystem.Resolve(host, path, out string resolvedPath);
@@ -363,8 +367,9 @@ public sealed class SimulatedToolstack : IXenToolstack
         {
             Dictionary<string, OffConfig> configs = ReadConfigs(host);
             var list = host.Domains.OrderBy(d => d.Id).Select(d => ToDomain(host, d, now, configs)).ToList();
+            var running = new HashSet<string>(host.Domains.Select(d => d.Name), StringComparer.Ordinal);
             list.AddRange(configs.Values
-                .Where(c => host.Domains.All(d => d.Name != c.Name))
+                .Where(c => !running.Contains(c.Name))
                 .OrderBy(c => c.Name, StringComparer.Ordinal)
                 .Select(ToOffDomain));
             return list;
@@ -407,17 +412,8 @@ public sealed class SimulatedToolstack : IXenToolstack
                 return null;
             }
 
-            SimGuestConfig? config = null;
-            Config.VncSettings vnc = Config.VncSettings.None;
-            try
-            {
-                vnc = Config.VncSettings.From(XenDomainConfig.Parse(text, configPath));
-                config = SimGuestConfig.Parse(text, configPath, "xl create " + configPath);
-            }
-            catch (Exception ex) when (ex is XenConfigException or SimXlError)
-            {
-                // Named by its file name, as the listing names it.
-            }
+            // Parsed once per written text (a broken file is named by its file name, as the listing names it).
+            (SimGuestConfig? config, Config.VncSettings vnc) = _fabric.Configs.Read(text, configPath);
 
             string fileName = SimFileSystem.FileName(configPath);
             string name = config?.Name ?? (fileName.EndsWith(".cfg", StringComparison.Ordinal) ? fileName[..^".cfg".Length] : fileName);

@@ -151,6 +151,10 @@ public sealed class SshTransport : IXenTransport
                 Volatile.Write(ref _lastSuccessTicks, Environment.TickCount64);
             }
         }
+        catch (XenTimeoutException timedOut)
+        {
+            throw RemoteMayStillRun(timedOut);
+        }
         finally
         {
             if (opener)
@@ -161,6 +165,15 @@ public sealed class SshTransport : IXenTransport
 
         return Check(request, result);
     }
+
+    /// <summary>
+    /// A timeout over ssh stops only the local client: sshd does not end a remote command (one without a
+    /// terminal) when its client goes away, so xl may go on and finish on the host. The error says so
+    /// plainly instead of implying the operation was stopped.
+    /// </summary>
+    private XenTimeoutException RemoteMayStillRun(XenTimeoutException timedOut) =>
+        new(timedOut.Operation, timedOut.Timeout, HostName, detail:
+            $"The local ssh client was stopped, but the command may still be running on host '{HostName}' and may yet take effect there: check the host before retrying.");
 
     /// <summary>Turns ssh's own failures (exit 255 with its message) and a remote "command not found" into exceptions; returns other results.</summary>
     private CommandResult Check(CommandRequest request, CommandResult result)

@@ -30,14 +30,23 @@ public sealed class StopXenDomainCommand : XenBulkDomainCmdlet
     protected override string ActionPhrase => ActionText.Phrase(DomainAction.Stop, Force);
 
     /// <inheritdoc />
-    protected override string DescribeAction(DomainTarget target) => Force
-        ? $"Destroy domain '{target.Domain.Name}' on host '{target.Host.Name}' (xl destroy: no graceful shutdown)."
-        : $"Shut down domain '{target.Domain.Name}' on host '{target.Host.Name}'.";
+    protected override string DescribeAction(DomainTarget target)
+    {
+        string sentence = Force
+            ? $"Destroy domain '{target.Domain.Name}' on host '{target.Host.Name}' (xl destroy: no graceful shutdown)"
+            : $"Shut down domain '{target.Domain.Name}' on host '{target.Host.Name}'";
+
+        // An Off domain is left as it is by the run (it is checked again just before acting): say so
+        // rather than promise a shutdown that will not happen.
+        return target.Domain.State == XenDomainState.Off
+            ? sentence + ": it is already off, so nothing will change unless it has started since it was read."
+            : sentence + ".";
+    }
 
     /// <inheritdoc />
     protected override void ValidateInvocation()
     {
-        if (Timeout is not null && !Wait && !Force)
+        if (Timeout is not null && !Wait)
         {
             ThrowXenError(new XenOperationException("TimeoutWithoutWait", XenErrorCategory.InvalidArgument, "-Timeout applies to -Wait: add -Wait, or leave -Timeout out."), Timeout);
         }

@@ -469,6 +469,7 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
         XenTimeoutException ex = await Assert.ThrowsAsync<XenTimeoutException>(
             () => Run(transport, new CommandRequest("sleep", "8") { Timeout = TimeSpan.FromSeconds(2) }));
         Assert.Equal("127.0.0.1", ex.HostName);
+        Assert.Contains("may still be running on host '127.0.0.1'", ex.Message);
 
         CommandResult after = await Run(transport, new CommandRequest("echo", "still here"));
         Assert.Equal("still here\n", after.StandardOutput);

@@ -52,7 +52,9 @@ internal sealed partial class SshdServer : IAsyncDisposable
         return stdout.Trim();
     }
 
-    public static async Task<SshdServer> StartAsync(string sshd)
+    /// <param name="sshd">The sshd binary.</param>
+    /// <param name="extraConfig">More sshd_config lines (the benchmarks set the remote shell's environment with <c>SetEnv</c>).</param>
+    public static async Task<SshdServer> StartAsync(string sshd, string extraConfig = "")
     {
         string dir = System.IO.Directory.CreateTempSubdirectory("xenps-sshd-").FullName;
         try
@@ -89,6 +91,7 @@ internal sealed partial class SshdServer : IAsyncDisposable
                     PermitRootLogin prohibit-password
                     AllowUsers {UserName}
                     LogLevel VERBOSE
+                    {extraConfig}
 
                     """);
                 var startInfo = new ProcessStartInfo(sshd)
@@ -268,21 +271,4 @@ internal sealed partial class SshdServer : IAsyncDisposable
 
         return (process.ExitCode, await stdout, await stderr);
     }
-}
-
-/// <summary>One sshd shared by the tests of a class (which xunit runs one after another).</summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class SshdFixture : IAsyncLifetime
-{
-    internal string SshdPath { get; private set; } = string.Empty;
-
-    internal SshdServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        SshdPath = await SshdServer.EnsureSshdAsync();
-        Server = await SshdServer.StartAsync(SshdPath);
-    }
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
 }

@@ -42,14 +42,23 @@ internal sealed class LocalShTransport(FakeTransport? others = null, string shel
 
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
-        if (request.StandardInput is not null)
-        {
-            await p.StandardInput.WriteAsync(Stdin is null ? request.StandardInput : Stdin(request.StandardInput));
-        }
-
-        p.StandardInput.Close();
         Task<string> stdout = p.StandardOutput.ReadToEndAsync(cancellationToken);
         Task<string> stderr = p.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            if (request.StandardInput is not null)
+            {
+                await p.StandardInput.WriteAsync(Stdin is null ? request.StandardInput : Stdin(request.StandardInput));
+            }
+
+            p.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The script exited before reading its input (EPIPE), as the host script does when it refuses
+            // to write: its exit status and stderr tell, exactly as ProcessRunner treats it.
+        }
+
         await p.WaitForExitAsync(cancellationToken);
         return new CommandResult(p.ExitCode, await stdout, await stderr, sw.Elapsed);
     }

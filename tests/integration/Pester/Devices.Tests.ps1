@@ -9,59 +9,12 @@
     covered on the simulator only; its Dom0 has no qemu-img, so qcow2 creation is checked for its error here.
 #>
 
-BeforeDiscovery {
-    if (-not $env:XENPS_TEST_HOST) {
-        throw 'XENPS_TEST_HOST is not set: these tests need a real Xen host and never pass without one. Run tests/integration/xen-qemu/run-stage.sh, or export XENPS_TEST_HOST, XENPS_TEST_PORT, XENPS_TEST_USER, XENPS_TEST_IDENTITY (see tests/integration/xen-qemu/README.md).'
-    }
-}
-
 BeforeAll {
-    $repo = (Resolve-Path "$PSScriptRoot/../../..").Path
-    $manifest = Join-Path $repo 'out/XenPS/XenPS.psd1'
-    if (-not (Test-Path $manifest)) {
-        throw "The module is not built: $manifest is missing. Run 'dotnet build XenPS.sln' first."
-    }
-
-    Import-Module $manifest -Force
-
-    $script:kernel = if ($env:XENPS_TEST_KERNEL) { $env:XENPS_TEST_KERNEL } else { '/srv/vmlinuz' }
-    $script:ramdisk = if ($env:XENPS_TEST_RAMDISK) { $env:XENPS_TEST_RAMDISK } else { '/srv/domU-initrd.gz' }
-    $script:memory = if ($env:XENPS_TEST_GUEST_MEMORY_MB) { [int]$env:XENPS_TEST_GUEST_MEMORY_MB } else { 128 }
-    $script:bridge = if ($env:XENPS_TEST_BRIDGE) { $env:XENPS_TEST_BRIDGE } else { 'xenbr0' }
-    $script:suffix = [guid]::NewGuid().ToString('N').Substring(0, 6)
+    . "$PSScriptRoot/RealXenCommon.ps1" -Label devices
     $script:guest = "xenps-dev-$suffix"
     $script:image = "/tmp/xenps-dev-$suffix.img"
     $script:kept = "/tmp/xenps-dev-kept-$suffix.img"
     $script:mac = '00:16:3e:' + $suffix.Substring(0, 2) + ':' + $suffix.Substring(2, 2) + ':' + $suffix.Substring(4, 2)
-
-    $connect = @{
-        ComputerName = $env:XENPS_TEST_HOST
-        SshOption    = 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'
-    }
-    if ($env:XENPS_TEST_PORT) { $connect.Port = [int]$env:XENPS_TEST_PORT }
-    if ($env:XENPS_TEST_USER) { $connect.User = $env:XENPS_TEST_USER }
-    if ($env:XENPS_TEST_IDENTITY) { $connect.IdentityFile = $env:XENPS_TEST_IDENTITY }
-    $script:conn = Connect-XenHost @connect
-
-    function script:Wait-Until([scriptblock] $Condition, [int] $Seconds, [string] $What) {
-        $until = (Get-Date).AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ((Get-Date) -gt $until) { throw "Timed out after $Seconds s waiting for $What" }
-            Start-Sleep -Milliseconds 500
-        }
-    }
-
-    function script:Step([string] $Name, [scriptblock] $Body) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        try {
-            & $Body
-            Write-Host ("SCENARIO (devices) {0}: passed in {1:0.0} s" -f $Name, $sw.Elapsed.TotalSeconds)
-        }
-        catch {
-            Write-Host ("SCENARIO (devices) {0}: FAILED after {1:0.0} s: {2}" -f $Name, $sw.Elapsed.TotalSeconds, $_)
-            throw
-        }
-    }
 
     New-XenDomain -Name $guest -Type Pv -MemoryMB $memory -Kernel $kernel -Ramdisk $ramdisk -KernelArgs 'console=hvc0 quiet' -Network "bridge=$bridge" -Start | Out-Null
 }
@@ -70,11 +23,7 @@ AfterAll {
     Get-XenDomain -Name $script:guest -ErrorAction SilentlyContinue | Remove-XenDomain -Force -Confirm:$false -ErrorAction SilentlyContinue
     if ($script:conn) {
         # The cmdlets never delete images: the test removes its own with ssh (the harness's /tmp is a tmpfs anyway).
-        $ssh = @('-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes')
-        if ($env:XENPS_TEST_PORT) { $ssh += '-p', $env:XENPS_TEST_PORT }
-        if ($env:XENPS_TEST_IDENTITY) { $ssh += '-i', $env:XENPS_TEST_IDENTITY }
-        $user = if ($env:XENPS_TEST_USER) { $env:XENPS_TEST_USER } else { 'root' }
-        & ssh @ssh "$user@$($env:XENPS_TEST_HOST)" rm -f -- $script:image "$($script:image).qcow2" $script:kept 2>$null
+        Invoke-HostSsh "rm -f -- '$($script:image)' '$($script:image).qcow2' '$($script:kept)'" 2>$null
         Disconnect-XenHost -XenHost $script:conn
     }
 }

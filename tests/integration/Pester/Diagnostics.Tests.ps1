@@ -8,46 +8,9 @@
     The console needs a terminal: tests/integration/xen-qemu/README.md shows it under tmux.
 #>
 
-BeforeDiscovery {
-    if (-not $env:XENPS_TEST_HOST) {
-        throw 'XENPS_TEST_HOST is not set: these tests need a real Xen host and never pass without one. Run tests/integration/xen-qemu/run-stage.sh, or export XENPS_TEST_HOST, XENPS_TEST_PORT, XENPS_TEST_USER, XENPS_TEST_IDENTITY (see tests/integration/xen-qemu/README.md).'
-    }
-}
-
 BeforeAll {
-    $repo = (Resolve-Path "$PSScriptRoot/../../..").Path
-    $manifest = Join-Path $repo 'out/XenPS/XenPS.psd1'
-    if (-not (Test-Path $manifest)) {
-        throw "The module is not built: $manifest is missing. Run 'dotnet build XenPS.sln' first."
-    }
-
-    Import-Module $manifest -Force
-
-    $kernel = if ($env:XENPS_TEST_KERNEL) { $env:XENPS_TEST_KERNEL } else { '/srv/vmlinuz' }
-    $ramdisk = if ($env:XENPS_TEST_RAMDISK) { $env:XENPS_TEST_RAMDISK } else { '/srv/domU-initrd.gz' }
-    $memory = if ($env:XENPS_TEST_GUEST_MEMORY_MB) { [int]$env:XENPS_TEST_GUEST_MEMORY_MB } else { 128 }
-    $script:guest = 'xenps-diag-' + [guid]::NewGuid().ToString('N').Substring(0, 6)
-
-    $connect = @{
-        ComputerName = $env:XENPS_TEST_HOST
-        SshOption    = 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'
-    }
-    if ($env:XENPS_TEST_PORT) { $connect.Port = [int]$env:XENPS_TEST_PORT }
-    if ($env:XENPS_TEST_USER) { $connect.User = $env:XENPS_TEST_USER }
-    if ($env:XENPS_TEST_IDENTITY) { $connect.IdentityFile = $env:XENPS_TEST_IDENTITY }
-    $script:conn = Connect-XenHost @connect
-
-    function script:Step([string] $Name, [scriptblock] $Body) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        try {
-            & $Body
-            Write-Host ("SCENARIO (diagnostics) {0}: passed in {1:0.0} s" -f $Name, $sw.Elapsed.TotalSeconds)
-        }
-        catch {
-            Write-Host ("SCENARIO (diagnostics) {0}: FAILED after {1:0.0} s: {2}" -f $Name, $sw.Elapsed.TotalSeconds, $_)
-            throw
-        }
-    }
+    . "$PSScriptRoot/RealXenCommon.ps1" -Label diagnostics
+    $script:guest = 'xenps-diag-' + $suffix
 
     # Two vCPUs, so that pinning one of them is visible against the other.
     New-XenDomain -Name $script:guest -Type Pv -MemoryMB $memory -VCpu 2 -Kernel $kernel -Ramdisk $ramdisk -KernelArgs 'console=hvc0 quiet' -Start -Confirm:$false | Out-Null

@@ -8,50 +8,11 @@
     a TEST-NET destination address is HostUnreachable before anything moves.
 #>
 
-BeforeDiscovery {
-    if (-not $env:XENPS_TEST_HOST) {
-        throw 'XENPS_TEST_HOST is not set: these tests need a real Xen host and never pass without one. Run tests/integration/xen-qemu/run-stage.sh, or export XENPS_TEST_HOST, XENPS_TEST_PORT, XENPS_TEST_USER, XENPS_TEST_IDENTITY (see tests/integration/xen-qemu/README.md).'
-    }
-}
-
 BeforeAll {
-    $repo = (Resolve-Path "$PSScriptRoot/../../..").Path
-    $manifest = Join-Path $repo 'out/XenPS/XenPS.psd1'
-    if (-not (Test-Path $manifest)) {
-        throw "The module is not built: $manifest is missing. Run 'dotnet build XenPS.sln' first."
-    }
-
-    Import-Module $manifest -Force
-
-    $kernel = if ($env:XENPS_TEST_KERNEL) { $env:XENPS_TEST_KERNEL } else { '/srv/vmlinuz' }
-    $ramdisk = if ($env:XENPS_TEST_RAMDISK) { $env:XENPS_TEST_RAMDISK } else { '/srv/domU-initrd.gz' }
-    $memory = if ($env:XENPS_TEST_GUEST_MEMORY_MB) { [int]$env:XENPS_TEST_GUEST_MEMORY_MB } else { 128 }
-    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 6)
-    $script:pvh = "xenps-migh-$suffix"
-    $script:pv = "xenps-migp-$suffix"
-
-    $connect = @{
-        ComputerName = $env:XENPS_TEST_HOST
-        SshOption    = 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'
-    }
-    if ($env:XENPS_TEST_PORT) { $connect.Port = [int]$env:XENPS_TEST_PORT }
-    if ($env:XENPS_TEST_USER) { $connect.User = $env:XENPS_TEST_USER }
-    if ($env:XENPS_TEST_IDENTITY) { $connect.IdentityFile = $env:XENPS_TEST_IDENTITY }
-    $script:conn = Connect-XenHost @connect
-
-    function script:Step([string] $Name, [scriptblock] $Body) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        try {
-            & $Body
-            Write-Host ("SCENARIO (migration) {0}: passed in {1:0.0} s" -f $Name, $sw.Elapsed.TotalSeconds)
-        }
-        catch {
-            Write-Host ("SCENARIO (migration) {0}: FAILED after {1:0.0} s: {2}" -f $Name, $sw.Elapsed.TotalSeconds, $_)
-            throw
-        }
-    }
-
-    $common = @{ MemoryMB = $memory; Kernel = $kernel; Ramdisk = $ramdisk; KernelArgs = 'console=hvc0 quiet'; Start = $true; Confirm = $false }
+    . "$PSScriptRoot/RealXenCommon.ps1" -Label migration
+    $script:pvh = "xenps-migh-$script:suffix"
+    $script:pv = "xenps-migp-$script:suffix"
+    $common = @{ MemoryMB = $script:memory; Kernel = $script:kernel; Ramdisk = $script:ramdisk; KernelArgs = 'console=hvc0 quiet'; Start = $true; Confirm = $false }
     New-XenDomain -Name $script:pvh -Type Pvh @common | Out-Null
     New-XenDomain -Name $script:pv -Type Pv @common | Out-Null
 }

@@ -11,57 +11,11 @@
     devices, vCPU pinning and migration have no cmdlets yet: the xunit scenarios cover them in Core.
 #>
 
-BeforeDiscovery {
-    if (-not $env:XENPS_TEST_HOST) {
-        throw 'XENPS_TEST_HOST is not set: these tests need a real Xen host and never pass without one. Run tests/integration/xen-qemu/run-stage.sh, or export XENPS_TEST_HOST, XENPS_TEST_PORT, XENPS_TEST_USER, XENPS_TEST_IDENTITY (see tests/integration/xen-qemu/README.md).'
-    }
-}
-
 BeforeAll {
-    $repo = (Resolve-Path "$PSScriptRoot/../../..").Path
-    $manifest = Join-Path $repo 'out/XenPS/XenPS.psd1'
-    if (-not (Test-Path $manifest)) {
-        throw "The module is not built: $manifest is missing. Run 'dotnet build XenPS.sln' first."
-    }
-
-    Import-Module $manifest -Force
-
-    $script:kernel = if ($env:XENPS_TEST_KERNEL) { $env:XENPS_TEST_KERNEL } else { '/srv/vmlinuz' }
-    $script:ramdisk = if ($env:XENPS_TEST_RAMDISK) { $env:XENPS_TEST_RAMDISK } else { '/srv/domU-initrd.gz' }
-    $script:memory = if ($env:XENPS_TEST_GUEST_MEMORY_MB) { [int]$env:XENPS_TEST_GUEST_MEMORY_MB } else { 128 }
-    $script:suffix = [guid]::NewGuid().ToString('N').Substring(0, 6)
+    . "$PSScriptRoot/RealXenCommon.ps1" -Label cmdlets
     $script:pv = "xenps-ps-pv-$suffix"
     $script:pvh = "xenps-ps-pvh-$suffix"
     $script:renamed = "xenps-ps-renamed-$suffix"
-
-    $connect = @{
-        ComputerName = $env:XENPS_TEST_HOST
-        SshOption    = 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'
-    }
-    if ($env:XENPS_TEST_PORT) { $connect.Port = [int]$env:XENPS_TEST_PORT }
-    if ($env:XENPS_TEST_USER) { $connect.User = $env:XENPS_TEST_USER }
-    if ($env:XENPS_TEST_IDENTITY) { $connect.IdentityFile = $env:XENPS_TEST_IDENTITY }
-    $script:conn = Connect-XenHost @connect
-
-    function script:Wait-Until([scriptblock] $Condition, [int] $Seconds, [string] $What) {
-        $until = (Get-Date).AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ((Get-Date) -gt $until) { throw "Timed out after $Seconds s waiting for $What" }
-            Start-Sleep -Milliseconds 500
-        }
-    }
-
-    function script:Step([string] $Name, [scriptblock] $Body) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        try {
-            & $Body
-            Write-Host ("SCENARIO (cmdlets) {0}: passed in {1:0.0} s" -f $Name, $sw.Elapsed.TotalSeconds)
-        }
-        catch {
-            Write-Host ("SCENARIO (cmdlets) {0}: FAILED after {1:0.0} s: {2}" -f $Name, $sw.Elapsed.TotalSeconds, $_)
-            throw
-        }
-    }
 }
 
 AfterAll {

@@ -24,7 +24,7 @@ internal sealed record XlDomainDetails(
     int? Cap,
     IReadOnlyList<XlConfigDisk> Disks,
     IReadOnlyList<XlConfigNic> Nics,
-    string ConfigJson);
+    string? ConfigJson);
 
 /// <summary>
 /// Parses <c>xl list -l</c> JSON (tools/xl/xl_info.c, list_domains_details; the config is libxl_domain_config
@@ -33,7 +33,13 @@ internal sealed record XlDomainDetails(
 /// </summary>
 internal static class XlLongListParser
 {
-    public static IReadOnlyList<XlDomainDetails> Parse(string output, string? hostName)
+    /// <param name="output">What xl printed.</param>
+    /// <param name="hostName">The host, for messages.</param>
+    /// <param name="withConfigJson">
+    /// Keep each domain's config as JSON text (<see cref="XlDomainDetails.ConfigJson"/>): one domain's live config
+    /// wants it; a listing does not, and copying every config costs as much again as reading them.
+    /// </param>
+    public static IReadOnlyList<XlDomainDetails> Parse(string output, string? hostName, bool withConfigJson = true)
     {
         string text = output.Trim();
         if (text.Length == 0)
@@ -60,7 +66,7 @@ internal static class XlLongListParser
 
             foreach (JsonElement item in doc.RootElement.EnumerateArray())
             {
-                list.Add(ParseOne(item));
+                list.Add(ParseOne(item, withConfigJson));
             }
 
             return list;
@@ -98,7 +104,7 @@ internal static class XlLongListParser
         }
     }
 
-    private static XlDomainDetails ParseOne(JsonElement item)
+    private static XlDomainDetails ParseOne(JsonElement item, bool withConfigJson)
     {
         if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("config", out JsonElement config) || config.ValueKind != JsonValueKind.Object)
         {
@@ -179,7 +185,7 @@ internal static class XlLongListParser
             Int(sched, "cap"),
             disks,
             nics,
-            config.GetRawText());
+            withConfigJson ? config.GetRawText() : null);
     }
 
     private const string Command = "xl list -l";

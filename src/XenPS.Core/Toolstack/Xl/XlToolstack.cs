@@ -113,9 +113,12 @@ public sealed class XlToolstack : IXenToolstack
                 }
             }
         }
-        var uptimes = (uptimeTask.Result ?? Array.Empty<XenDomainUptime>())
-            .GroupBy(u => u.DomainId)
-            .ToDictionary(g => g.Key, g => g.First().Uptime);
+        var uptimes = new Dictionary<int, TimeSpan>(rows.Count);
+        foreach (XenDomainUptime u in uptimeTask.Result ?? Array.Empty<XenDomainUptime>())
+        {
+            uptimes.TryAdd(u.DomainId, u.Uptime);
+        }
+
         var (configs, auto) = Parse(ShDisplay("config-inventory", [ConfigDirectory, AutoStartDirectory]), () => XlHostScripts.ParseInventory(inventoryTask.Result.StandardOutput));
 
         List<KnownConfig> known = ReadConfigs(configs, auto);
@@ -1108,11 +1111,21 @@ public sealed class XlToolstack : IXenToolstack
         return Guid.TryParse(domain, out Guid uuid) ? all.FirstOrDefault(d => d.Uuid == uuid) : null;
     }
 
-    private Dictionary<int, XlDomainDetails> ParseDetails(string output) =>
-        Parse("xl list -l", () => XlLongListParser.Parse(output, HostName))
-            .Where(d => d.DomainId.HasValue)
-            .GroupBy(d => d.DomainId!.Value)
-            .ToDictionary(g => g.Key, g => g.First());
+    // By domid, the first of a domid kept; without the config text, which a listing does not show.
+    private Dictionary<int, XlDomainDetails> ParseDetails(string output)
+    {
+        IReadOnlyList<XlDomainDetails> all = Parse("xl list -l", () => XlLongListParser.Parse(output, HostName, withConfigJson: false));
+        var byId = new Dictionary<int, XlDomainDetails>(all.Count);
+        foreach (XlDomainDetails d in all)
+        {
+            if (d.DomainId is int id)
+            {
+                byId.TryAdd(id, d);
+            }
+        }
+
+        return byId;
+    }
 
     /// <summary>
     /// Runs a read-only listing call, and once more when it failed with exit 255 and said nothing: seen on
