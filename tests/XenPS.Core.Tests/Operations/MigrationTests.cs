@@ -42,6 +42,19 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void Progress_OfXlVerbose_HasNoPerPageLines_OnlyTheMilestones()
+    {
+        // Fixture 340 (xl -v migrate on the harness): -v adds "xc: detail: ..." lines, none of them a percentage.
+        var tracker = new MigrationProgressTracker();
+        string[] lines = XlListParser.SplitLines(XlFixture.Load("340").Stderr).ToArray();
+        Assert.Contains(lines, l => l.StartsWith("xc: detail:", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains('%', StringComparison.Ordinal));
+        Assert.Equal(
+            new[] { XenMigrationPhase.ReceiverReady, XenMigrationPhase.Transferring },
+            lines.Select(tracker.Push).OfType<XenMigrationProgress>().Select(p => p.Phase).ToArray());
+    }
+
+    [Fact]
     public void Progress_IgnoresLinesThatAreNoMilestone()
     {
         var tracker = new MigrationProgressTracker();
@@ -56,6 +69,7 @@ public sealed class MigrationTests
     [InlineData("114", XenMigrationFailureKind.SuspendFailed, "MigrationSuspendFailed")]
     [InlineData("147", XenMigrationFailureKind.SuspendFailed, "MigrationSuspendFailed")]
     [InlineData("278", XenMigrationFailureKind.HostUnreachable, "HostUnreachable")]
+    [InlineData("340", XenMigrationFailureKind.ResumedAtSource, "MigrationFailedResumedAtSource")] // xl -v on the HAP harness: the receiver failed; the resume after it failed too
     public void Failures_FromRealTranscripts_AreTyped(string fixture, XenMigrationFailureKind kind, string errorId)
     {
         XlFixture fx = XlFixture.Load(fixture);
