@@ -28,6 +28,7 @@ public sealed class MigrationTests
     [InlineData("141")] // same-host form
     [InlineData("145")] // ssh to localhost: the sender's "Saving" comes before the receiver's "Ready"
     [InlineData("176")] // two hosts: "Target reports successful startup" before "Domain started"
+    [InlineData("341")] // xl -v on the HAP harness: one more "xc: detail:" line, no per-page progress
     public void Progress_FromRealTranscripts_GrowsThroughEveryPhaseToSucceeded(string fixture)
     {
         var tracker = new MigrationProgressTracker();
