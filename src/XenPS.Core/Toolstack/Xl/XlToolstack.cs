@@ -783,6 +783,8 @@ public sealed class XlToolstack : IXenToolstack
         args.Add(domain);
         args.Add(request.Destination);
 
+        // What xl is given (and what messages show): '--' stays only where a word after it starts with '-'.
+        args = [.. EndOfOptions(args)];
         TimeSpan timeout = request.Timeout ?? _options.MigrationTimeout;
         _log.LogInformation("{Host}: migrating domain '{Domain}' to '{Destination}'.", HostName, domain, request.Destination);
         CommandResult r;
