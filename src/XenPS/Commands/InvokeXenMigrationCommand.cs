@@ -113,6 +113,21 @@ public sealed class InvokeXenMigrationCommand : XenMigrationCmdlet
         }
     }
 
+    private bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w)
+        ? w is SwitchParameter { IsPresent: true }
+        : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    /// <inheritdoc />
+    protected override void Decline(DomainTarget target)
+    {
+        // A "no" to -Confirm gives the memory placed for the guest back; under -WhatIf the plan keeps it, so
+        // the plan shows where each next guest would go after the ones before it.
+        if (!IsWhatIf && _plans.TryRemove(target.Domain, out Plan? plan) && plan.Check is not null)
+        {
+            _placement.Release(plan.Check);
+        }
+    }
+
     /// <inheritdoc />
     protected override void Accept(DomainTarget target)
     {

@@ -99,9 +99,18 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
             {
                 Accept(t);
             }
+            else
+            {
+                Decline(t);
+            }
         }
 
         Drain(wait: Throttle == 1);
+    }
+
+    /// <summary>A target that -WhatIf or a "no" to -Confirm kept from the work: by default nothing is done.</summary>
+    protected virtual void Decline(DomainTarget target)
+    {
     }
 
     /// <summary>Takes a target that passed -WhatIf/-Confirm: by default it is worked on now, through the throttled executor.</summary>
