@@ -50,6 +50,8 @@
         'Set-XenStoreItem'
         'Remove-XenStoreItem'
         'Enter-XenConsole'
+        'Invoke-XenMigration'
+        'Test-XenMigration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -62,9 +62,9 @@ public sealed class ErrorInfoTests
     [Fact]
     public void Migration_failure_modes_are_distinct()
     {
-        var resumed = XenErrorInfo.From(new XenMigrationException("xl migrate", 1, "Migration failed, resuming at sender.", "a", "vm", stateUndefined: false));
-        var undefined = XenErrorInfo.From(new XenMigrationException("xl migrate", 1, "Migration failed during final handshake", "a", "vm", stateUndefined: true));
-        Assert.Equal("MigrationFailed", resumed.ErrorId);
+        var resumed = XenErrorInfo.From(new XenMigrationException("xl migrate", 1, "Migration failed, resuming at sender.", "a", "vm", XenMigrationFailureKind.ResumedAtSource));
+        var undefined = XenErrorInfo.From(new XenMigrationException("xl migrate", 1, "Migration failed during final handshake", "a", "vm", XenMigrationFailureKind.StateUndefined));
+        Assert.Equal("MigrationFailedResumedAtSource", resumed.ErrorId);
         Assert.Equal("MigrationStateUndefined", undefined.ErrorId);
         Assert.NotEqual(resumed.Category, undefined.Category);
     }

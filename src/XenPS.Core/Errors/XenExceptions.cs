@@ -189,27 +189,130 @@ public sealed class XenDomainExistsException : XlCommandException
     public override XenErrorCategory Category => XenErrorCategory.ResourceExists;
 }
 
-/// <summary>A migration failed. <see cref="StateUndefined"/> tells whether the domain still runs at the sender.</summary>
+/// <summary>How a migration failed, from xl's own words (<c>tools/xl/xl_migrate.c</c>) and the ssh client's.</summary>
+public enum XenMigrationFailureKind
+{
+    /// <summary>xl's words match no known failure; read them in the message.</summary>
+    Other,
+
+    /// <summary>"Migration failed, resuming at sender." (or "Migration failed due to problems at target." after "Resumed OK."): the guest runs at the source.</summary>
+    ResumedAtSource,
+
+    /// <summary>"Migration failed, failed to suspend at sender.": the source could not suspend the guest (a PV guest without shadow paging: "Failed to enable logdirty: 95").</summary>
+    SuspendFailed,
+
+    /// <summary>"** Migration failed during final handshake **" (or xl stopped part-way): the guest may run at the source, the destination, both or neither.</summary>
+    StateUndefined,
+
+    /// <summary>The source could not reach the destination with ssh: nothing moved.</summary>
+    HostUnreachable,
+
+    /// <summary>The destination refused the source's ssh credentials: nothing moved.</summary>
+    AuthenticationFailed,
+
+    /// <summary>XenPS refused before running xl: the prechecks found problems (use -Force to try anyway).</summary>
+    Refused,
+}
+
+/// <summary>Where XenPS found the guest after a failed migration (it looks on both hosts, by UUID).</summary>
+public enum XenMigrationLocation
+{
+    /// <summary>Not looked (or could not look).</summary>
+    Unknown,
+
+    /// <summary>Only at the source.</summary>
+    Source,
+
+    /// <summary>Only at the destination.</summary>
+    Destination,
+
+    /// <summary>A domain with the guest's UUID exists on both hosts.</summary>
+    Both,
+
+    /// <summary>On neither host.</summary>
+    Neither,
+}
+
+/// <summary>A migration failed: <see cref="Kind"/> says how, xl's words are kept verbatim, and <see cref="Finding"/> says what XenPS saw on both hosts afterwards.</summary>
 public sealed class XenMigrationException : XlCommandException
 {
     /// <summary>Creates the exception.</summary>
-    public XenMigrationException(string commandLine, int exitCode, string standardError, string? hostName, string? domain, bool stateUndefined)
+    public XenMigrationException(string commandLine, int exitCode, string standardError, string? hostName, string? domain, XenMigrationFailureKind kind)
         : base(commandLine, exitCode, standardError, hostName, domain)
     {
-        StateUndefined = stateUndefined;
+        Kind = kind;
     }
 
-    /// <summary>
-    /// False: "Migration failed, resuming at sender." — the domain still runs at the source.
-    /// True: "Migration failed during final handshake" — the domain's state is undefined; check both hosts.
-    /// </summary>
-    public bool StateUndefined { get; }
+    /// <summary>Creates the exception for a failure XenPS words itself (a refusal, a timeout).</summary>
+    public XenMigrationException(string commandLine, int exitCode, string standardError, string? hostName, string? domain, XenMigrationFailureKind kind, string message)
+        : base(commandLine, exitCode, standardError, hostName, domain, message)
+    {
+        Kind = kind;
+    }
+
+    /// <summary>How the migration failed.</summary>
+    public XenMigrationFailureKind Kind { get; }
+
+    /// <summary>True when the guest's state is undefined ("Migration failed during final handshake"): check both hosts.</summary>
+    public bool StateUndefined => Kind == XenMigrationFailureKind.StateUndefined;
+
+    /// <summary>The destination host, when known.</summary>
+    public string? Destination { get; set; }
+
+    /// <summary>True when XenPS's prechecks refused the migration before xl ran (nothing moved).</summary>
+    public bool Prechecked { get; init; }
+
+    /// <summary>Where XenPS found the guest afterwards.</summary>
+    public XenMigrationLocation Location { get; set; }
+
+    /// <summary>What XenPS saw on both hosts after the failure (a sentence), or <see langword="null"/>.</summary>
+    public string? Finding { get; set; }
 
     /// <inheritdoc />
-    public override string ErrorId => StateUndefined ? "MigrationStateUndefined" : "MigrationFailed";
+    public override string Message
+    {
+        get
+        {
+            if (Prechecked)
+            {
+                // Refused by the prechecks: XenPS's own sentence names both hosts and every reason.
+                return base.Message + (Finding is null ? string.Empty : " " + Finding);
+            }
+
+            string head = Kind switch
+            {
+                XenMigrationFailureKind.ResumedAtSource => "Migration failed; the guest was resumed at the source. ",
+                XenMigrationFailureKind.SuspendFailed => "Migration failed: the source could not suspend the guest. ",
+                XenMigrationFailureKind.StateUndefined => "Migration failed during the final handshake: the guest's state is undefined; XenPS does not retry. ",
+                XenMigrationFailureKind.HostUnreachable => "Migration failed before anything moved: the source could not reach the destination. ",
+                XenMigrationFailureKind.AuthenticationFailed => "Migration failed before anything moved: the destination refused the source's ssh credentials. ",
+                _ => string.Empty,
+            };
+            string to = Destination is null ? string.Empty : $"(destination '{Destination}') ";
+            return head + to + base.Message + (Finding is null ? string.Empty : " " + Finding);
+        }
+    }
 
     /// <inheritdoc />
-    public override XenErrorCategory Category => StateUndefined ? XenErrorCategory.InvalidResult : XenErrorCategory.InvalidOperation;
+    public override string ErrorId => Kind switch
+    {
+        XenMigrationFailureKind.ResumedAtSource => "MigrationFailedResumedAtSource",
+        XenMigrationFailureKind.SuspendFailed => "MigrationSuspendFailed",
+        XenMigrationFailureKind.StateUndefined => "MigrationStateUndefined",
+        XenMigrationFailureKind.HostUnreachable => "HostUnreachable",
+        XenMigrationFailureKind.AuthenticationFailed => "AuthenticationFailed",
+        XenMigrationFailureKind.Refused => "MigrationPrecheckFailed",
+        _ => "MigrationFailed",
+    };
+
+    /// <inheritdoc />
+    public override XenErrorCategory Category => Kind switch
+    {
+        XenMigrationFailureKind.StateUndefined => XenErrorCategory.InvalidResult,
+        XenMigrationFailureKind.HostUnreachable => XenErrorCategory.ConnectionError,
+        XenMigrationFailureKind.AuthenticationFailed => XenErrorCategory.PermissionDenied,
+        _ => XenErrorCategory.InvalidOperation,
+    };
 }
 
 /// <summary>The host cannot be reached (ssh exit 255: connection refused, no route, name not known, timeout).</summary>

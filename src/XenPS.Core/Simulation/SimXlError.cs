@@ -50,7 +50,9 @@ internal static class SimErrorClassifier
 
         if (error.MigrationStateUndefined is bool undefined)
         {
-            return new XenMigrationException(error.CommandLine, error.ExitCode, error.StandardError, hostName, error.Domain, undefined);
+            XenMigrationFailureKind kind = XlErrorClassifier.MigrationFailure(error.StandardError);
+            return new XenMigrationException(error.CommandLine, error.ExitCode, error.StandardError, hostName, error.Domain,
+                undefined ? XenMigrationFailureKind.StateUndefined : kind);
         }
 
         return XlErrorClassifier.Classify(error.CommandLine, error.ExitCode, error.StandardError, hostName, error.Domain);

@@ -29,7 +29,7 @@ public sealed class SimulatedHostOptions
     public IReadOnlyList<string> Bridges { get; init; } = ["xenbr0"];
 }
 
-/// <summary>The two ways a real <c>xl migrate</c> fails, which the simulator can be told to reproduce.</summary>
+/// <summary>The ways a real <c>xl migrate</c> fails (<c>tools/xl/xl_migrate.c</c>), which the simulator can be told to reproduce.</summary>
 public enum SimulatedMigrationFailure
 {
     /// <summary>The transfer fails: <c>Migration failed, resuming at sender.</c> The domain still runs at the source.</summary>
@@ -40,4 +40,19 @@ public enum SimulatedMigrationFailure
     /// <c>name--migratedaway</c> (suspended) is left at the source and <c>name--incoming</c> (paused) at the destination.
     /// </summary>
     FinalHandshake,
+
+    /// <summary>
+    /// The sender cannot suspend the guest (fixture 114: <c>Migration failed, failed to suspend at sender.</c>): the
+    /// receiver's copy is destroyed and the guest goes on running at the source.
+    /// </summary>
+    SuspendFailed,
+
+    /// <summary>
+    /// The receiver cannot start its copy after the transfer: the sender resumes its own (<c>migration sender: Resumed OK.</c>,
+    /// <c>Migration failed due to problems at target.</c>). The guest runs at the source.
+    /// </summary>
+    TargetFailed,
+
+    /// <summary>The source's ssh cannot reach the destination (fixture 278): nothing moves.</summary>
+    Unreachable,
 }

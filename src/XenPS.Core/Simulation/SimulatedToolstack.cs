@@ -313,7 +313,7 @@ public sealed class SimulatedToolstack : IXenToolstack
                 ["nr_nodes"] = "1",
                 ["cores_per_socket"] = host.CpuCount.ToString(CultureInfo.InvariantCulture),
                 ["threads_per_core"] = "1",
-                ["virt_caps"] = "pv hvm hap gnttab-v1 gnttab-v2",
+                ["virt_caps"] = "pv hvm hap shadow gnttab-v1 gnttab-v2",
                 ["total_memory"] = host.TotalMemoryMB.ToString(CultureInfo.InvariantCulture),
                 ["free_memory"] = host.FreeMemoryMB.ToString(CultureInfo.InvariantCulture),
                 ["sharing_freed_memory"] = "0",
@@ -1062,6 +1062,17 @@ public sealed class SimulatedToolstack : IXenToolstack
                         source.MigrationFailures.RemoveAt(0);
                     }
 
+                    if (failure == nameof(SimulatedMigrationFailure.Unreachable))
+                    {
+                        // Fixture 278: the ssh client's words, then xl's; nothing moved.
+                        source.Generation++;
+                        throw new SimXlError(commandLine, 1,
+                            $"ssh: connect to host {destination.Name} port 22: Connection refused\n" +
+                            "libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated reading banner from migration receiver stream\n" +
+                            "libxl: info: libxl_exec.c:117:libxl_report_child_exitstatus: migration transport process [486] exited with error status 255\n",
+                            domain, commit: true) { MigrationStateUndefined = false };
+                    }
+
                     log.Append(SimEngine.MigrationHeader());
                     DomainState incoming = SimEngine.ReceiveIncoming(destination, dom, commandLine, _time.GetUtcNow(), log);
                     if (request.ConfigPath is not null)
@@ -1088,7 +1099,7 @@ public sealed class SimulatedToolstack : IXenToolstack
                     $"xl migrate did not finish within {limit.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts.",
                     HostName,
                     domain,
-                    stateUndefined: true);
+                    XenMigrationFailureKind.StateUndefined);
             }
 
             // Cancelling in flight stops the transfer where it is (as killing xl would): the in-flight names stay.
@@ -1107,6 +1118,17 @@ public sealed class SimulatedToolstack : IXenToolstack
                         log.Append($"libxl: error: libxl_stream_write.c:347:libxl__xc_domain_save_done: Domain {dom.Id}:saving domain: domain responded to suspend request: Input/output error\n");
                         log.Append("migration sender: libxl_domain_suspend failed (rc=-3)\n");
                         log.Append("Migration failed, resuming at sender.\n");
+                        throw new SimXlError(commandLine, 1, log.ToString(), domain, commit: true) { MigrationStateUndefined = false };
+                    }
+
+                    if (ticket.Failure == nameof(SimulatedMigrationFailure.SuspendFailed))
+                    {
+                        // Fixture 114: the guest did not respond to the suspend request; it goes on running at the sender.
+                        log.Append($"libxl: error: libxl_stream_write.c:347:libxl__xc_domain_save_done: Domain {dom.Id}:saving domain: domain did not respond to suspend request: Invalid argument\n");
+                        log.Append("migration sender: libxl_domain_suspend failed (rc=-8)\n");
+                        SimEngine.Remove(destination, incoming);
+                        log.Append("migration target: Domain creation failed (code -3).\n");
+                        log.Append("Migration failed, failed to suspend at sender.\n");
                         throw new SimXlError(commandLine, 1, log.ToString(), domain, commit: true) { MigrationStateUndefined = false };
                     }
 
@@ -1142,10 +1164,13 @@ public sealed class SimulatedToolstack : IXenToolstack
                     }
 
                     log.Append("migration target: Got permission, starting domain.\n");
-                    if (destination.Domains.Any(d => d.Name == ticket.DomainName))
+                    bool clash = destination.Domains.Any(d => d.Name == ticket.DomainName);
+                    if (clash || ticket.Failure == nameof(SimulatedMigrationFailure.TargetFailed))
                     {
-                        // The receiver cannot take the name: it reports failure and the sender resumes (xl_migrate.c).
-                        log.Append($"libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain {incoming.Id}:Domain with name \"{ticket.DomainName}\" already exists.\n");
+                        // The receiver cannot take the name (or start its copy): it reports failure and the sender resumes (xl_migrate.c).
+                        log.Append(clash
+                            ? $"libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain {incoming.Id}:Domain with name \"{ticket.DomainName}\" already exists.\n"
+                            : $"libxl: error: libxl_domain.c:1207:libxl__domain_resume: Domain {incoming.Id}:xc_domain_resume failed: Invalid argument\n");
                         log.Append("migration target: Failure, destroying our copy.\n");
                         SimEngine.Remove(destination, incoming);
                         log.Append("migration target: Cleanup OK, granting sender permission to resume.\n");
@@ -1193,6 +1218,22 @@ public sealed class SimulatedToolstack : IXenToolstack
         }
     }
 
+    /// <inheritdoc />
+    public Task<Transport.CommandResult> ProbeMigrationRouteAsync(IReadOnlyList<string> sshWords, string address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sshWords);
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        string commandLine = string.Join(' ', sshWords.Append(address).Select(Quote)) + " xl info";
+        return RunAsync("ProbeMigrationRoute", null, commandLine, write: false, (fabric, host, _) =>
+        {
+            // The fabric's hosts reach each other by name (and each itself as localhost); anything else is not there.
+            HostState? found = address is "localhost" or "127.0.0.1" or "::1" ? host : fabric.FindHost(address);
+            return found is null
+                ? new Transport.CommandResult(255, string.Empty, $"ssh: connect to host {address} port 22: No route to host\n", TimeSpan.Zero)
+                : new Transport.CommandResult(0, $"host                   : {found.Name}\nxen_version            : {found.XenVersion}\n", string.Empty, TimeSpan.Zero);
+        }, cancellationToken);
+    }
+
     private HostState FindDestination(FabricState fabric, HostState source, XenMigrationRequest request, string commandLine, string domain)
     {
         // xl migrate -s '' dom 'xl migrate-receive' runs the receiver on this same host (fixture 141).
@@ -1210,7 +1251,8 @@ public sealed class SimulatedToolstack : IXenToolstack
                 domain) { MigrationStateUndefined = false };
         }
 
-        return fabric.FindHost(request.Destination)
+        // ssh to localhost reaches this same host (fixture 145).
+        return (request.Destination is "localhost" or "127.0.0.1" or "::1" ? source : fabric.FindHost(request.Destination))
             ?? throw new SimXlError(commandLine, 1,
                 $"ssh: Could not resolve hostname {request.Destination}: Name or service not known\n" +
                 "libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated reading banner from migration receiver stream\n" +

@@ -193,6 +193,14 @@ public interface IXenToolstack
 
     // ---- files on the host ----
 
+    /// <summary>
+    /// Runs, on this host, the ssh command <c>xl migrate</c> would use to reach a destination
+    /// (<paramref name="sshWords"/> then <paramref name="address"/>), with <c>xl info</c> as the remote command:
+    /// the exit code and words of that ssh (255 with its reason when it cannot reach or log in; 127 when the
+    /// destination has no xl). Every word is passed as one argument; nothing is read by a shell.
+    /// </summary>
+    Task<Transport.CommandResult> ProbeMigrationRouteAsync(IReadOnlyList<string> sshWords, string address, CancellationToken cancellationToken);
+
     /// <summary>Whether a file or folder exists on the host.</summary>
     Task<bool> FileExistsAsync(string path, CancellationToken cancellationToken);
 

@@ -27,6 +27,7 @@ internal static class SshErrors
         "Too many authentication failures",
         "No more authentication methods available",
         "Authentication failed.",
+        "No auth methods could be used.", // dropbear's dbclient (the harness's Dom0)
     ];
 
     private static readonly string[] UnreachableMarkers =
@@ -81,6 +82,23 @@ internal static class SshErrors
         }
 
         return SshFailureKind.None;
+    }
+
+    /// <summary>
+    /// The ssh failure named anywhere in <paramref name="text"/>: for output where the ssh client's line is not the
+    /// last (xl migrate runs ssh itself and adds its own lines after it, fixture 278).
+    /// </summary>
+    public static SshFailureKind KindIn(string text)
+    {
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Any(l => AuthenticationMarkers.Any(m => l.Contains(m, StringComparison.Ordinal))))
+        {
+            return SshFailureKind.Authentication;
+        }
+
+        return lines.Any(l => UnreachableMarkers.Any(m => l.Contains(m, StringComparison.Ordinal)))
+            ? SshFailureKind.Unreachable
+            : SshFailureKind.None;
     }
 
     private static string? LastLine(string text)

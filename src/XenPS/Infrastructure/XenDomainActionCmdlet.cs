@@ -32,6 +32,11 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
     /// <summary>The activity shown by Write-Progress.</summary>
     protected virtual string ProgressActivity => ActionPhrase + " Xen domains";
 
+    /// <summary>Called on the pipeline thread whenever queued log messages are written: a cmdlet writes its own queued records (progress) here.</summary>
+    protected virtual void Pump()
+    {
+    }
+
     /// <summary>Checks of the invocation that make it invalid (terminating), before any target is touched.</summary>
     protected virtual void ValidateInvocation()
     {
@@ -92,14 +97,29 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
             string sentence = DescribeAction(t);
             if (ShouldProcess(sentence, sentence.TrimEnd('.') + "?", "Confirm"))
             {
-                using (LogScope())
-                {
-                    _bulk!.Submit(t, WorkAsync);
-                }
+                Accept(t);
+            }
+            else
+            {
+                Decline(t);
             }
         }
 
         Drain(wait: Throttle == 1);
+    }
+
+    /// <summary>A target that -WhatIf or a "no" to -Confirm kept from the work: by default nothing is done.</summary>
+    protected virtual void Decline(DomainTarget target)
+    {
+    }
+
+    /// <summary>Takes a target that passed -WhatIf/-Confirm: by default it is worked on now, through the throttled executor.</summary>
+    protected virtual void Accept(DomainTarget target)
+    {
+        using (LogScope())
+        {
+            _bulk!.Submit(target, WorkAsync);
+        }
     }
 
     /// <inheritdoc />
@@ -142,6 +162,7 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
         while (true)
         {
             FlushLog();
+            Pump();
             BulkOutcome<DomainTarget>? o = wait ? _bulk.TakeNext(TimeSpan.FromMilliseconds(100)) : _bulk.TakeCompleted().FirstOrDefault();
             if (o is null)
             {
@@ -169,6 +190,7 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
     private void Write(BulkOutcome<DomainTarget> o)
     {
         FlushLog();
+        Pump();
         if (_bulk!.Submitted > 1)
         {
             int pct = (int)(100.0 * _bulk.Completed / Math.Max(1, _bulk.Submitted));
@@ -192,7 +214,8 @@ public abstract class XenDomainWorkCmdlet : XenDomainCmdlet
         }
         else if (WriteResults && o.Result is not null)
         {
-            WriteObject(o.Result);
+            // A list of results (one per destination, for example) is written item by item.
+            WriteObject(o.Result, enumerateCollection: o.Result is System.Collections.IList);
         }
     }
 }

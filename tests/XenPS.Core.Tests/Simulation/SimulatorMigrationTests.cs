@@ -80,7 +80,7 @@ public sealed class SimulatorMigrationTests
 
         var error = await Assert.ThrowsAsync<XenMigrationException>(() => a.MigrateAsync("web", new XenMigrationRequest("host-b"), null, Ct));
         Assert.False(error.StateUndefined);
-        Assert.Equal("MigrationFailed", error.ErrorId);
+        Assert.Equal("MigrationFailedResumedAtSource", error.ErrorId);
         Assert.Contains("Migration failed, resuming at sender.", error.StandardError, StringComparison.Ordinal);
         XenDomain still = await a.GetDomainAsync("web", Ct);
         Assert.Equal((web.Id, XenDomainState.Running), (still.Id, still.State));

@@ -123,6 +123,7 @@ public sealed class XlArgvRuleTests
             _ when type == typeof(XenSaveMode) => XenSaveMode.KeepRunning,
             _ when type == typeof(XenMigrationRequest) => new XenMigrationRequest("-user-destination") { SshCommand = "-user-ssh", ConfigPath = "-user-config", Paused = true },
             _ when type == typeof(IProgress<string>) => null,
+            _ when type == typeof(IReadOnlyList<string>) => new[] { "ssh", "-l", "-user-" + p.Name },
             _ => throw new NotSupportedException($"Give {nameof(XlArgvRuleTests)} a value for a parameter of type {type}: {p.Member.Name}({p.Name})."),
         };
     }

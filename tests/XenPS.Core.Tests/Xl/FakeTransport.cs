@@ -26,6 +26,13 @@ internal sealed class FakeTransport : IXenTransport
         return this;
     }
 
+    /// <summary>
+    /// <c>xl migrate</c> as XlToolstack streams it: <c>sh -c 'exec "$@" 2&gt;&amp;1' sh xl migrate ...</c>, xl's stderr
+    /// (where every migration line goes) arriving on stdout.
+    /// </summary>
+    public FakeTransport OnMigrate(string[] xlArgs, XlFixture fixture) =>
+        On("sh", ["-c", "exec \"$@\" 2>&1", "sh", "xl", .. xlArgs], fixture.Stdout + fixture.Stderr, string.Empty, fixture.ExitCode);
+
     public FakeTransport OnXl(string args, string stdout = "", string stderr = "", int exit = 0, bool once = false) =>
         On("xl", args.Split(' ', StringSplitOptions.RemoveEmptyEntries), stdout, stderr, exit, once);
 

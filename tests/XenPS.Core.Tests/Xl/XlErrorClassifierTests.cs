@@ -137,11 +137,13 @@ public sealed class XlErrorClassifierTests
     }
 
     [Fact]
-    public void Migrate_to_an_unreachable_host_is_a_recoverable_migration_failure()
+    public void Migrate_to_an_unreachable_host_is_HostUnreachable_before_anything_moved()
     {
         var ex = Assert.IsType<XenMigrationException>(Classify("278", "testvm"));
         Assert.False(ex.StateUndefined);
-        Assert.Equal("MigrationFailed", ex.ErrorId);
+        Assert.Equal(XenMigrationFailureKind.HostUnreachable, ex.Kind);
+        Assert.Equal("HostUnreachable", ex.ErrorId);
+        Assert.Equal(XenErrorCategory.ConnectionError, ex.Category);
         Assert.Contains("Connection refused", ex.Message);
     }
 
@@ -152,6 +154,7 @@ public sealed class XlErrorClassifierTests
     {
         var ex = Assert.IsType<XenMigrationException>(Classify(fixture, "testvm"));
         Assert.False(ex.StateUndefined);
+        Assert.Equal("MigrationSuspendFailed", ex.ErrorId);
         Assert.Contains("Migration failed, failed to suspend at sender.", ex.Message);
     }
 
@@ -161,6 +164,7 @@ public sealed class XlErrorClassifierTests
         var resumed = Assert.IsType<XenMigrationException>(XlErrorClassifier.Classify(
             "xl migrate web1 dom0-b", 1, "migration sender: libxl_domain_suspend failed (rc=-3)\nMigration failed, resuming at sender.\n", "dom0-a", "web1"));
         Assert.False(resumed.StateUndefined);
+        Assert.Equal("MigrationFailedResumedAtSource", resumed.ErrorId);
 
         // xl_migrate.c failed_badly text.
         string badly = "migration sender: Giving target permission to start.\n** Migration failed during final handshake **\nDomain state is now undefined !\nPlease CHECK AT BOTH ENDS for running instances, before renaming and\n resuming at most one instance.\n";

@@ -392,13 +392,13 @@ public sealed class XlToolstackOperationTests
     public async Task Migration_reports_progress_and_its_result()
     {
         var fx = XlFixture.Load("141");
-        var t = new FakeTransport("dom0-a").On("xl", ["migrate", "-s", "", "pvhvm", "xl migrate-receive"], fx.Stdout, fx.Stderr, fx.ExitCode);
+        var t = new FakeTransport("dom0-a").OnMigrate(["migrate", "-s", "", "pvhvm", "xl migrate-receive"], fx);
         var lines = new List<string>();
         var result = await t.Toolstack().MigrateAsync("pvhvm", new XenMigrationRequest("xl migrate-receive") { SshCommand = "", Timeout = TimeSpan.FromMinutes(3) }, new SyncProgress(lines), None);
         Assert.Equal("Migration successful.", lines[^1]);
         Assert.Contains("migration target: Ready to receive domain.", lines);
         Assert.Equal(("pvhvm", "dom0-a", "xl migrate-receive"), (result.DomainName, result.SourceHost, result.Destination));
-        Assert.Equal(fx.Stderr, result.Log);
+        Assert.Equal(fx.Stderr.TrimEnd(), result.Log.TrimEnd());
         Assert.Equal(TimeSpan.FromMinutes(3), t.Calls.Single().Timeout);
     }
 
@@ -410,7 +410,7 @@ public sealed class XlToolstackOperationTests
     {
         var fx = XlFixture.Load(fixture);
         var args = ssh is null ? new[] { "migrate", domain, destination } : new[] { "migrate", "-s", ssh, domain, destination };
-        var t = new FakeTransport("dom0-a").On("xl", args, fx.Stdout, fx.Stderr, fx.ExitCode);
+        var t = new FakeTransport("dom0-a").OnMigrate(args, fx);
         var lines = new List<string>();
         var result = await t.Toolstack().MigrateAsync(domain, new XenMigrationRequest(destination) { SshCommand = ssh }, new SyncProgress(lines), None);
         Assert.Equal("Migration successful.", lines[^1]);
@@ -422,7 +422,7 @@ public sealed class XlToolstackOperationTests
     public async Task Migration_that_times_out_is_a_migration_failure_with_undefined_state()
     {
         var t = new FakeTransport("dom0-a").OnWhere(
-            r => r.Arguments[0] == "migrate",
+            r => r.Program == "sh" && r.Arguments.Contains("migrate"),
             r => throw new XenTimeoutException(r.DisplayText, r.Timeout!.Value, "dom0-a"));
         var ex = await Assert.ThrowsAsync<XenMigrationException>(() => t.Toolstack().MigrateAsync("web1", new XenMigrationRequest("dom0-b") { Timeout = TimeSpan.FromSeconds(30) }, null, None));
         Assert.True(ex.StateUndefined);
@@ -434,10 +434,11 @@ public sealed class XlToolstackOperationTests
     public async Task Migration_to_an_unreachable_host_fails_recoverably_after_reporting_what_xl_said()
     {
         var fx = XlFixture.Load("278");
-        var t = new FakeTransport("dom0-a").On("xl", ["migrate", "-C", "/etc/xen/testvm.cfg", "-p", "testvm", "192.0.2.1"], fx.Stdout, fx.Stderr, fx.ExitCode);
+        var t = new FakeTransport("dom0-a").OnMigrate(["migrate", "-C", "/etc/xen/testvm.cfg", "-p", "testvm", "192.0.2.1"], fx);
         var lines = new List<string>();
         var ex = await Assert.ThrowsAsync<XenMigrationException>(() => t.Toolstack().MigrateAsync("testvm", new XenMigrationRequest("192.0.2.1") { ConfigPath = "/etc/xen/testvm.cfg", Paused = true }, new SyncProgress(lines), None));
         Assert.False(ex.StateUndefined);
+        Assert.Equal("HostUnreachable", ex.ErrorId);
         Assert.Equal("testvm", ex.Domain);
         Assert.Contains(lines, l => l.Contains("Connection refused", StringComparison.Ordinal));
     }

@@ -55,12 +55,7 @@ internal static class XlErrorClassifier
 
         if (subcommand == "migrate")
         {
-            // xl_migrate.c: only a failure after "Giving target permission to start" leaves the domain's
-            // state undefined ("** Migration failed during final handshake **"); every other failure resumes
-            // (or never stopped) the domain at the sender.
-            bool undefined = stderr.Contains("Migration failed during final handshake", StringComparison.Ordinal) ||
-                             stderr.Contains("Domain state is now undefined", StringComparison.Ordinal);
-            return new XenMigrationException(commandLine, exitCode, stderr, hostName, domain, undefined);
+            return new XenMigrationException(commandLine, exitCode, stderr, hostName, domain, MigrationFailure(stderr));
         }
 
         m = s_configSyntax.Match(stderr);
@@ -99,6 +94,47 @@ internal static class XlErrorClassifier
         }
 
         return new XlCommandException(commandLine, exitCode, stderr, hostName, domain);
+    }
+
+    /// <summary>
+    /// How <c>xl migrate</c> failed, from its own final words (<c>tools/xl/xl_migrate.c</c>; fixtures 114, 147, 278):
+    /// only a failure after "Giving target permission to start" leaves the guest's state undefined; the
+    /// sender's suspend failing and every other failure leave (or resume) the guest at the source. Before the
+    /// receiver said "Ready to receive domain." nothing moved: the ssh client's words tell an unreachable
+    /// destination from refused credentials.
+    /// </summary>
+    public static XenMigrationFailureKind MigrationFailure(string standardError)
+    {
+        string stderr = standardError ?? string.Empty;
+        if (stderr.Contains("Migration failed during final handshake", StringComparison.Ordinal) ||
+            stderr.Contains("Domain state is now undefined", StringComparison.Ordinal))
+        {
+            return XenMigrationFailureKind.StateUndefined;
+        }
+
+        if (stderr.Contains("Migration failed, failed to suspend at sender.", StringComparison.Ordinal))
+        {
+            return XenMigrationFailureKind.SuspendFailed;
+        }
+
+        if (stderr.Contains("Migration failed, resuming at sender.", StringComparison.Ordinal) ||
+            stderr.Contains("Migration failed due to problems at target.", StringComparison.Ordinal))
+        {
+            return XenMigrationFailureKind.ResumedAtSource;
+        }
+
+        if (!stderr.Contains("migration target: Ready to receive domain.", StringComparison.Ordinal))
+        {
+            switch (Transport.SshErrors.KindIn(stderr))
+            {
+                case Transport.SshFailureKind.Authentication:
+                    return XenMigrationFailureKind.AuthenticationFailed;
+                case Transport.SshFailureKind.Unreachable:
+                    return XenMigrationFailureKind.HostUnreachable;
+            }
+        }
+
+        return XenMigrationFailureKind.Other;
     }
 
     /// <summary>

@@ -8,6 +8,13 @@ namespace XenPS.Toolstack.Xl;
 internal static class XlHostScripts
 {
     /// <summary>Prints <c>yes</c> or <c>no</c>: whether $1 exists (a dangling symbolic link counts).</summary>
+    /// <summary>
+    /// The migration route probe: runs the ssh words and the address given as arguments ("$@") with <c>xl info</c>
+    /// as the remote command, and reports ssh's exit code on the last line of stdout. The script itself exits 0,
+    /// so an ssh failure between the two Dom0s (exit 255) is never mistaken for this connection's own ssh failing.
+    /// </summary>
+    public const string MigrationProbe = "\"$@\" xl info </dev/null 2>&1; echo \"xenps-exit=$?\"";
+
     public const string Exists = "if [ -e \"$1\" ] || [ -L \"$1\" ]; then echo yes; else echo no; fi";
 
     /// <summary>Prints $1.</summary>

@@ -783,12 +783,14 @@ public sealed class XlToolstack : IXenToolstack
         args.Add(domain);
         args.Add(request.Destination);
 
+        // What xl is given (and what messages show): '--' stays only where a word after it starts with '-'.
+        args = [.. EndOfOptions(args)];
         TimeSpan timeout = request.Timeout ?? _options.MigrationTimeout;
         _log.LogInformation("{Host}: migrating domain '{Domain}' to '{Destination}'.", HostName, domain, request.Destination);
         CommandResult r;
         try
         {
-            r = await RunXlAsync(domain, args, timeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            r = await StreamMigrationAsync(domain, args, timeout, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (XenTimeoutException)
         {
@@ -801,16 +803,7 @@ public sealed class XlToolstack : IXenToolstack
                 $"xl migrate did not finish within {timeout.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts.",
                 HostName,
                 domain,
-                stateUndefined: true);
-        }
-
-        // The transport returns output when xl ends, so progress is reported afterwards, line by line.
-        if (progress is not null)
-        {
-            foreach (string line in XlListParser.SplitLines(r.StandardError).Where(l => l.Trim().Length > 0))
-            {
-                progress.Report(line);
-            }
+                XenMigrationFailureKind.StateUndefined);
         }
 
         if (r.ExitCode != 0)
@@ -826,6 +819,91 @@ public sealed class XlToolstack : IXenToolstack
             HostName = HostName,
             XenHost = Connection,
         };
+    }
+
+    /// <inheritdoc />
+    public async Task<CommandResult> ProbeMigrationRouteAsync(IReadOnlyList<string> sshWords, string address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sshWords);
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        if (address.StartsWith('-'))
+        {
+            // ssh would read it as an option (XenMigrationRoute refuses such addresses before they get here).
+            throw new ArgumentException($"'{address}' is not a destination address.", nameof(address));
+        }
+
+        CommandResult r = await ShAsync("migration-probe", XlHostScripts.MigrationProbe, [.. sshWords, address], null, null, cancellationToken).ConfigureAwait(false);
+        return ParseProbe(r);
+    }
+
+    /// <summary>The probe's own ssh exit code (its last stdout line <c>xenps-exit=N</c>) and words.</summary>
+    internal static CommandResult ParseProbe(CommandResult r)
+    {
+        string[] lines = XlListParser.SplitLines(r.StandardOutput).Where(l => l.Length > 0).ToArray();
+        const string Marker = "xenps-exit=";
+        if (lines.Length == 0 || !lines[^1].StartsWith(Marker, StringComparison.Ordinal) ||
+            !int.TryParse(lines[^1][Marker.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int exit))
+        {
+            throw new XenOutputNotUnderstoodException("sh -c <xenps:migration-probe>", null, r.StandardOutput, "no exit status line");
+        }
+
+        string words = string.Join('\n', lines[..^1]);
+        return new CommandResult(exit, exit == 0 ? words : string.Empty, exit == 0 ? string.Empty : words, r.Duration);
+    }
+
+    /// <summary>
+    /// Runs <c>xl migrate</c> with its stderr (where xl and the receiver write every line) merged into stdout through
+    /// <c>sh -c 'exec "$@" 2&gt;&amp;1'</c>, so each line reaches <paramref name="progress"/> as xl prints it; the
+    /// result's StandardError is the whole transcript. A transport that cannot stream runs it to the end and
+    /// reports the lines afterwards.
+    /// </summary>
+    private async Task<CommandResult> StreamMigrationAsync(string domain, IReadOnlyList<string> args, TimeSpan timeout, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var argv = new List<string> { "-c", "exec \"$@\" 2>&1", "sh", "xl" };
+        argv.AddRange(EndOfOptions(args));
+        var request = new CommandRequest("sh", argv) { Timeout = timeout };
+        StreamingCommand command;
+        try
+        {
+            command = await _transport.StartAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException)
+        {
+            CommandResult whole = await RunXlAsync(domain, args, timeout, cancellationToken, throwOnError: false).ConfigureAwait(false);
+            foreach (string line in XlListParser.SplitLines(whole.StandardError).Where(l => l.Trim().Length > 0))
+            {
+                progress?.Report(line);
+            }
+
+            return whole;
+        }
+
+        await using (command.ConfigureAwait(false))
+        {
+            _log.LogDebug("{Host}: {Command} (streaming)", HostName, Display("xl", args));
+            var transcript = new System.Text.StringBuilder();
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(timeout);
+            try
+            {
+                await foreach (string line in command.ReadLinesAsync(limit.Token).ConfigureAwait(false))
+                {
+                    transcript.Append(line).Append('\n');
+                    if (line.Trim().Length > 0)
+                    {
+                        progress?.Report(line);
+                    }
+                }
+
+                CommandResult end = await command.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+                return new CommandResult(end.ExitCode, string.Empty, transcript.ToString() + end.StandardError, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new XenTimeoutException("Migration", timeout, HostName, domain);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- files on the host
