@@ -235,6 +235,16 @@ Describe 'Get-Help <Name> -Full' -ForEach $Cmdlets {
         $extra | Should -BeNullOrEmpty -Because "the page of $Name documents them, but the cmdlet has no such parameter"
     }
 
+    It 'lists as INPUTS every type its pipeline parameters take, and only real types' {
+        $pipelineTypes = @($reflected | Where-Object { $_.ParameterSets.Values | Where-Object { $_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName } } |
+                ForEach-Object { $_.ParameterType.FullName -replace '^System\.Nullable`1\[\[([^,\]]+).*$', '$1' } | Sort-Object -Unique)
+        $listed = @($help.inputTypes.inputType | Where-Object { $null -ne $_ } | ForEach-Object { ([string] $_.type.name).Trim() } | Where-Object { $_ -and $_ -ne 'None' } | Sort-Object -Unique)
+        @($pipelineTypes | Where-Object { $_ -notin $listed }) | Should -BeNullOrEmpty -Because 'the INPUTS section names every .NET type that binds from the pipeline'
+        # Other entries are objects whose properties bind (a XenStoreItem's Path): each must be a full type name
+        # (XenPS's own types live in the module's load context, where [type] does not look).
+        @($listed | Where-Object { $_ -notmatch '^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+(\[\])?$' }) | Should -BeNullOrEmpty -Because 'an INPUTS heading is a full .NET type name'
+    }
+
     It 'answers Get-Help -Parameter for every parameter' {
         $problems = @(foreach ($parameter in $reflected) {
                 try {
