@@ -147,6 +147,16 @@ Describe 'Get-XenDomain' {
             $e[0].TargetObject | Should -Be 'nowhere'
         }
 
+        It 'lists the domains of each piped connection, never a domain named like the host' {
+            # A connection has a Name: bound by property name it was looked up as a domain of that name.
+            New-XenDomain -Name $other.Name -MemoryMB 128 -Kernel /boot/vmlinuz -XenHost $xh | Out-Null
+            $all = $xh, $other | Get-XenDomain
+            @($all | Where-Object HostName -EQ $xh.Name).Name | Should -Be @((Get-XenDomain -XenHost $xh).Name)
+            @($all | Where-Object HostName -EQ $xh.Name).Name | Should -Contain $other.Name
+            @($all | Where-Object HostName -EQ $other.Name).Name | Sort-Object | Should -Be @('app1', 'Domain-0', 'web1')
+            @(Get-XenHostConnection -Name $other.Name | Get-XenDomain -State Running).Count | Should -Be 3
+        }
+
         It 'uses the default connection when -XenHost is not given' {
             (Get-XenDomain -Id 0).HostName | Should -Be $xh.Name
             Get-XenDomain app1 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

@@ -39,6 +39,9 @@ Describe 'Get-XenHost' {
         try {
             $infos = Get-XenHost -XenHost $xh, $other
             $infos.Name | Should -Be @($xh.Name, $other.Name)
+            # Piped connections bind -XenHost (their XenHost is themselves).
+            ($other | Get-XenHost).Name | Should -Be $other.Name
+            @(Get-XenHostConnection | Get-XenHost).Name | Should -Be @($xh.Name, $other.Name)
         }
         finally {
             Disconnect-XenHost -XenHost $other

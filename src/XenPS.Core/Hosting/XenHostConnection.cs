@@ -58,6 +58,13 @@ public sealed class XenHostConnection : IAsyncDisposable
     /// <summary>When the connection was made.</summary>
     public DateTimeOffset ConnectedAt { get; }
 
+    /// <summary>
+    /// The connection itself, as every object XenPS emits carries its <c>XenHost</c>: a connection piped to a
+    /// cmdlet binds <c>-XenHost</c> by property name (<c>Get-XenHostConnection | Get-XenDomain</c> lists the
+    /// domains of each host).
+    /// </summary>
+    public XenHostConnection XenHost => this;
+
     /// <summary>Whether the connection was closed (<c>Disconnect-XenHost</c>): objects that carry it no longer act.</summary>
     public bool IsClosed => _closed;
 

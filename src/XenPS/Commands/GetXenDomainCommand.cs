@@ -67,9 +67,12 @@ public sealed class GetXenDomainCommand : XenHostCmdlet
             return;
         }
 
+        // A piped connection binds -XenHost (itself) and -Name (its own name) by property name: it means
+        // "the domains of this host", never a domain named like the host.
+        bool connectionPiped = PipedConnectionAsName() is not null;
         var selector = new DomainSelector
         {
-            Names = ParameterSetName == ByName ? Name : null,
+            Names = ParameterSetName == ByName && !connectionPiped ? Name : null,
             NamesAreLiteral = ParameterSetName == ByName && IsFromPipeline(nameof(Name)),
             Ids = ParameterSetName == ById ? Id : null,
             Uuids = ParameterSetName == ByUuid ? Uuid : null,
@@ -81,6 +84,16 @@ public sealed class GetXenDomainCommand : XenHostCmdlet
             WriteObject(t.Domain);
         }
     }
+
+    /// <summary>
+    /// The connection piped into this record when it bound both <c>-Name</c> and <c>-XenHost</c> by property
+    /// name from the same connection object (its Name and its XenHost, itself), or <see langword="null"/>.
+    /// </summary>
+    private XenHostConnection? PipedConnectionAsName() =>
+        ParameterSetName == ByName && IsFromPipeline(nameof(Name)) && IsFromPipeline(nameof(XenHost))
+            && XenHost is [XenHostConnection host] && Name is [string name] && string.Equals(host.Name, name, StringComparison.Ordinal)
+            ? host
+            : null;
 
     private void RefreshOne(XenDomain known)
     {

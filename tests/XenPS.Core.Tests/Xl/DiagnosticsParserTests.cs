@@ -57,7 +57,24 @@ public sealed class DiagnosticsParserTests
         Assert.Equal("a-very-long-guest-name with space", row!.DomainName);
         Assert.Null(row.MaxMemoryMB);
         Assert.Equal(1, row.Sample);
-        Assert.Throws<FormatException>(() => parser.Push("xentop: failed to open xenstat"));
+        XlOutputFormatException odd = Assert.Throws<XlOutputFormatException>(() => parser.Push("xentop: failed to open xenstat"));
+        Assert.Equal("xentop -b", odd.Command);
+        Assert.Equal("xentop: failed to open xenstat", odd.Line);
+
+        // A number beyond what XenPS holds is the line's fault, not an OverflowException (issue 13, case 8).
+        string huge = "web1 --b---          5    0.5     131072    6.3   no limit       n/a     99999999999    0        0        0    0        0        0        0          0          0    0";
+        XlOutputFormatException tooBig = Assert.Throws<XlOutputFormatException>(() => parser.Push(huge));
+        Assert.Contains("99999999999", tooBig.Message);
+    }
+
+    [Fact]
+    public void Dmesg_stamps_beyond_what_a_TimeSpan_holds_keep_their_text_without_SinceBoot()
+    {
+        IReadOnlyList<XenHostLogEntry> log = XlDmesgParser.Parse("(XEN) [99999999999999999999.000001] odd\n(XEN) [   13.061681] fine\n");
+        Assert.Equal("99999999999999999999.000001", log[0].Timestamp);
+        Assert.Null(log[0].SinceBoot);
+        Assert.Equal("odd", log[0].Message);
+        Assert.Equal(TimeSpan.FromTicks(130616810), log[1].SinceBoot);
     }
 
     [Fact]

@@ -34,6 +34,8 @@ public sealed class XlOutputFuzzTests
         new("xl block-list", Fixtures("053", "058"), s => XlDeviceListParser.ParseBlockList(s)),
         new("xl network-list", Fixtures("017", "072", "077"), s => XlDeviceListParser.ParseNetworkList(s)),
         new("xl info", Fixtures("002", "098", "131"), s => XlInfoParser.Parse(s), LineFromInput: false),
+        new("xentop -b", Fixtures("295"), s => XentopParser.ParseAll(s)),
+        new("xl dmesg", Fixtures("011", "097"), s => XlDmesgParser.Parse(s)),
         new("xenstore-read/-list", ["/local/domain/0\n", "backend\ndevice\n"], s => { XenStoreOutput.Value(s); XenStoreOutput.Children(s); }),
         new("config inventory", ["C\0/etc/xen/a.cfg\0/etc/xen/a.cfg\0name = \"a\"\n\0A\0/etc/xen/auto/a.cfg\0/etc/xen/a.cfg\0"], s => XlHostScripts.ParseInventory(s)),
         new("folder listing", ["d-\0auto\0f-\0a.cfg\0fl\0b.cfg\0"], s => XlHostScripts.ParseDirectory(s)),

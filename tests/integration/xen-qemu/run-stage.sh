@@ -6,13 +6,13 @@
 # A real Dom0 instead of QEMU: export XENPS_TEST_HOST (and XENPS_TEST_PORT, XENPS_TEST_USER,
 # XENPS_TEST_IDENTITY, XENPS_TEST_KERNEL, XENPS_TEST_RAMDISK, XENPS_TEST_BRIDGE as needed) first;
 # then nothing is booted and nothing is torn down.
-# knobs: XENPS_STAGE_TIMEOUT (s, whole stage, default 1080), XENPS_DOTNET_TEST_ARGS (extra words
+# knobs: XENPS_STAGE_TIMEOUT (s, whole stage, default 2100), XENPS_DOTNET_TEST_ARGS (extra words
 # for dotnet test), XENPS_SMOKE_GUEST=0 (smoke check without the guest create/destroy).
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STAGE_TIMEOUT=${XENPS_STAGE_TIMEOUT:-1080}
+STAGE_TIMEOUT=${XENPS_STAGE_TIMEOUT:-2100}
 ENV_FILE=
 status=1
 

@@ -11,6 +11,8 @@ namespace XenPS.Toolstack.Xl;
 /// </summary>
 internal sealed class XentopParser
 {
+    private const string Command = "xentop -b";
+
     private static readonly Regex s_row = new(
         @"^\s*(?<name>.*?\S)\s+(?<state>[-a-z]{6})\s+(?<cpusec>\d+)\s+(?<cpupct>\d+(?:\.\d+)?)\s+(?<mem>\d+)\s+(?<mempct>\d+(?:\.\d+)?)\s+(?<maxmem>\d+|no limit)\s+(?<maxmempct>\d+(?:\.\d+)?|n/a)\s+(?<vcpus>\d+)\s+(?<nets>\d+)\s+(?<nettx>\d+)\s+(?<netrx>\d+)\s+(?<vbds>\d+)\s+(?<oo>\d+)\s+(?<rd>\d+)\s+(?<wr>\d+)\s+(?<rsect>\d+)\s+(?<wsect>\d+)\s+(?<ssid>\d+)\s*$",
         RegexOptions.CultureInvariant);
@@ -29,7 +31,7 @@ internal sealed class XentopParser
     /// Takes one line: a header advances <see cref="Iteration"/> and returns null; a row returns its statistic
     /// (with <see cref="XenDomainStatistic.Sample"/> = the iteration); a blank line returns null.
     /// </summary>
-    /// <exception cref="FormatException">A line that is neither (xentop printed something else: its words are kept).</exception>
+    /// <exception cref="XlOutputFormatException">A line that is neither, or a number out of range (xentop printed something else: its words are kept).</exception>
     public XenDomainStatistic? Push(string line)
     {
         if (string.IsNullOrWhiteSpace(line))
@@ -46,7 +48,7 @@ internal sealed class XentopParser
         Match m = s_row.Match(line);
         if (!m.Success)
         {
-            throw new FormatException($"Unexpected line in 'xentop -b' output: '{line.TrimEnd()}'.");
+            throw new XlOutputFormatException(Command, line.TrimEnd(), "neither xentop's header nor one of its rows");
         }
 
         string maxmem = m.Groups["maxmem"].Value;
@@ -54,21 +56,21 @@ internal sealed class XentopParser
         {
             Sample = Iteration,
             XlState = m.Groups["state"].Value,
-            CpuTime = TimeSpan.FromSeconds(Long(m, "cpusec")),
-            CpuPercent = Double(m, "cpupct"),
-            MemoryMB = Long(m, "mem") / 1024,
-            MemoryPercent = Double(m, "mempct"),
-            MaxMemoryMB = maxmem == "no limit" ? null : long.Parse(maxmem, CultureInfo.InvariantCulture) / 1024,
-            VCpu = (int)Long(m, "vcpus"),
-            Nets = (int)Long(m, "nets"),
-            NetTxKB = Long(m, "nettx"),
-            NetRxKB = Long(m, "netrx"),
-            Vbds = (int)Long(m, "vbds"),
-            BlockOutOfRequests = Long(m, "oo"),
-            BlockReads = Long(m, "rd"),
-            BlockWrites = Long(m, "wr"),
-            BlockReadSectors = Long(m, "rsect"),
-            BlockWriteSectors = Long(m, "wsect"),
+            CpuTime = XlOutputNumbers.Seconds(m.Groups["cpusec"].Value, Command, line, "CPU(sec)"),
+            CpuPercent = Double(m, "cpupct", line),
+            MemoryMB = Long(m, "mem", line) / 1024,
+            MemoryPercent = Double(m, "mempct", line),
+            MaxMemoryMB = maxmem == "no limit" ? null : Long(m, "maxmem", line) / 1024,
+            VCpu = Int(m, "vcpus", line),
+            Nets = Int(m, "nets", line),
+            NetTxKB = Long(m, "nettx", line),
+            NetRxKB = Long(m, "netrx", line),
+            Vbds = Int(m, "vbds", line),
+            BlockOutOfRequests = Long(m, "oo", line),
+            BlockReads = Long(m, "rd", line),
+            BlockWrites = Long(m, "wr", line),
+            BlockReadSectors = Long(m, "rsect", line),
+            BlockWriteSectors = Long(m, "wsect", line),
         };
     }
 
@@ -88,7 +90,12 @@ internal sealed class XentopParser
         return list;
     }
 
-    private static long Long(Match m, string group) => long.Parse(m.Groups[group].Value, NumberStyles.None, CultureInfo.InvariantCulture);
+    private static long Long(Match m, string group, string line) => XlOutputNumbers.Long(m.Groups[group].Value, Command, line, group.ToUpperInvariant());
 
-    private static double Double(Match m, string group) => double.Parse(m.Groups[group].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+    private static int Int(Match m, string group, string line) => XlOutputNumbers.Int(m.Groups[group].Value, Command, line, group.ToUpperInvariant());
+
+    private static double Double(Match m, string group, string line) =>
+        double.TryParse(m.Groups[group].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
+            ? d
+            : throw new XlOutputFormatException(Command, line, $"the {group.ToUpperInvariant()} '{m.Groups[group].Value}' is not a number XenPS can hold");
 }

@@ -15,6 +15,9 @@ internal static class XlDmesgParser
         @"^\((?<source>[^)\s]{1,32})\)(?: ?\[(?<stamp>[^\]]*)\])? ?(?<message>.*)$",
         RegexOptions.CultureInvariant);
 
+    // Far beyond any uptime (30,000 years), far from TimeSpan's limit.
+    private const long MaxSeconds = 1_000_000_000_000;
+
     private static readonly Regex s_seconds = new(@"^\s*(?<s>\d+)\.(?<f>\d{1,9})$", RegexOptions.CultureInvariant);
 
     public static IReadOnlyList<XenHostLogEntry> Parse(string output)
@@ -59,8 +62,13 @@ internal static class XlDmesgParser
             return null;
         }
 
-        long whole = long.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture);
+        // A stamp is free text in a log line: one XenPS cannot hold (beyond TimeSpan) is kept as text, without SinceBoot.
+        if (!long.TryParse(m.Groups["s"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long whole) || whole > MaxSeconds)
+        {
+            return null;
+        }
+
         string fraction = m.Groups["f"].Value.PadRight(7, '0')[..7];
-        return TimeSpan.FromSeconds(whole) + TimeSpan.FromTicks(long.Parse(fraction, CultureInfo.InvariantCulture));
+        return TimeSpan.FromSeconds(whole) + TimeSpan.FromTicks(long.Parse(fraction, NumberStyles.None, CultureInfo.InvariantCulture));
     }
 }
