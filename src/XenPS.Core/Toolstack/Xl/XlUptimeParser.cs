@@ -66,7 +66,6 @@ internal static class XlUptimeParser
         if (idWord is "day," or "days,")
         {
             // "N day(s)," : exactly one space between the number and the word, then the id before the number.
-            daysWord = idWord;
             if (separator is not " "
                 || !XlRowWords.TakeLast(ref left, out daysWord, out _) || !XlRowWords.IsDigits(daysWord)
                 || !XlRowWords.TakeLast(ref left, out idWord, out _))
