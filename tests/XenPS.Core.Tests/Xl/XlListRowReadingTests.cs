@@ -54,6 +54,10 @@ public sealed class XlListRowReadingTests
         "x 1 2 3 ---s-- 0.0 00000000-0000-0000-0000-00000000000a g -",
         "x 1 2 3 ---s-- 0.0 00000000-0000-0000-0000-00000000000 1 -",
         "x 1 2 3 ---s-- 0.0 {00000000-0000-0000-0000-00000000000a} 1 -",
+        "x 1 2 3 ---s-- 0.0 +0000000-0000-0000-0000-00000000000a 1 -",
+        "x 1 2 3 ---s-- 0.0 00000000-0x00-0000-0000-00000000000a 1 -",
+        "x 1 2 3 ---s-- 0.0 00000000-0000-0000-0000-00000000000a -1 -",
+        "x\t1\t2\t3\t---s--\t0.0\t00000000-0000-0000-0000-00000000000a\t1\tlabel",
         "x 1 2 3 ---s-- 0.0 000000000000000000000000000000000000 1 -",
         "x 1 2 3 ---s-- 0.0 00000000-0000-0000-0000-00000000000a 1",
         "x 1 2 3 ---s-- 0.0 00000000-0000-0000-0000-00000000000a -",
@@ -139,6 +143,21 @@ public sealed class XlListRowReadingTests
         Assert.Equal(m.Groups["name"].Value, row.DomainName);
         Assert.Equal(int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture), row.DomainId);
         Assert.Equal(new TimeSpan(days, int.Parse(m.Groups["h"].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture)), row.Uptime);
+    }
+
+    [Theory]
+    [InlineData("Name                                        ID   Mem VCPUs\tState\tTime(s)\nx \u0663 2 3 --p--- 4.5\n", "domain id")]
+    [InlineData("Name                                        ID   Mem VCPUs\tState\tTime(s)\nx 1 \u0663 3 --p--- 4.5\n", "memory")]
+    [InlineData("Name                                        ID   Mem VCPUs\tState\tTime(s)\nx 1 2 3 --p--- \u0663.5\n", "CPU time")]
+    [InlineData("Name                                ID Uptime\nx \u0663 1:00:00\n", "domain id")]
+    [InlineData("Name                                ID Uptime\nx 3 \u0661:00:00\n", "hours")]
+    [InlineData("Name                                ID Uptime\nx 3 \u0661 day, 1:00:00\n", "number of days")]
+    public void Digits_that_are_not_ascii_are_a_number_that_does_not_fit(string output, string what)
+    {
+        // \d of the row patterns takes any decimal digit; such a field is named, as the patterns' reading named it.
+        var ex = Assert.Throws<XlOutputFormatException>(() => output.Contains("Uptime", StringComparison.Ordinal) ? (object)XlUptimeParser.Parse(output) : XlListParser.Parse(output));
+        Assert.Contains($"the {what} '", ex.Reason, StringComparison.Ordinal);
+        Assert.Equal(output.Split('\n')[1], ex.Line);
     }
 
     [Fact]

@@ -47,4 +47,21 @@ internal static class XlOutputNumbers
         double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double s) && s is >= 0 and < MaxSeconds
             ? TimeSpan.FromSeconds(s)
             : throw new XlOutputFormatException(command, line, $"the {what} '{text}' is out of range");
+
+    // The same over a word of a line, for readers that do not copy lines: the strings are made only for the error.
+
+    public static int Int(ReadOnlySpan<char> text, string command, ReadOnlySpan<char> line, string what, NumberStyles styles = NumberStyles.None) =>
+        int.TryParse(text, styles, CultureInfo.InvariantCulture, out int n)
+            ? n
+            : throw new XlOutputFormatException(command, line.ToString(), $"the {what} '{text}' is not a number XenPS can hold");
+
+    public static long Long(ReadOnlySpan<char> text, string command, ReadOnlySpan<char> line, string what) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n)
+            ? n
+            : throw new XlOutputFormatException(command, line.ToString(), $"the {what} '{text}' is not a number XenPS can hold");
+
+    public static TimeSpan Seconds(ReadOnlySpan<char> text, string command, ReadOnlySpan<char> line, string what) =>
+        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double s) && s is >= 0 and < MaxSeconds
+            ? TimeSpan.FromSeconds(s)
+            : throw new XlOutputFormatException(command, line.ToString(), $"the {what} '{text}' is out of range");
 }

@@ -1113,10 +1113,10 @@ public sealed class XlToolstack : IXenToolstack
         return Guid.TryParse(domain, out Guid uuid) ? all.FirstOrDefault(d => d.Uuid == uuid) : null;
     }
 
-    // By domid, the first of a domid kept; without the config text, which a listing does not show.
+    // By domid, the first of a domid kept; without the config text and the devices, which a listing does not show.
     private Dictionary<int, XlDomainDetails> ParseDetails(string output)
     {
-        IReadOnlyList<XlDomainDetails> all = Parse("xl list -l", () => XlLongListParser.Parse(output, HostName, withConfigJson: false));
+        IReadOnlyList<XlDomainDetails> all = Parse("xl list -l", () => XlLongListParser.Parse(output, HostName, withConfigJson: false, withDevices: false));
         var byId = new Dictionary<int, XlDomainDetails>(all.Count);
         foreach (XlDomainDetails d in all)
         {
