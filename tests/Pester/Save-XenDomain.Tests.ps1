@@ -76,6 +76,16 @@ Describe 'Save-XenDomain' {
             (Restore-XenDomain -Path '/var/lib/xen/save/all.save').Name | Should -Be 'web1'
         }
 
+        It 'gives the file to the first domain of the pipeline even when saves run at once' {
+            # The claim was made on worker threads: with a throttle, web2 could take the file from web1.
+            foreach ($round in 1..3) {
+                $file = "/var/lib/xen/save/first-$round.save"
+                Get-XenDomain web1, web2, db1 | Where-Object State -EQ 'Running' | Save-XenDomain -Path $file -KeepRunning -ThrottleLimit 3 -ErrorVariable e -ErrorAction SilentlyContinue
+                @($e.TargetObject.Name | Sort-Object) | Should -Be @('db1', 'web2')
+                $e.Exception.Message | ForEach-Object { $_ | Should -BeLike "*save file of domain 'web1'*" }
+            }
+        }
+
         It 'refuses the same file for two domains even a few at a time with -Force' {
             Get-XenDomain web1, web2, db1 | Save-XenDomain -Path '/var/lib/xen/save/all.save' -Force -ThrottleLimit 3 -ErrorVariable e -ErrorAction SilentlyContinue
             $e.Count | Should -Be 2

@@ -36,7 +36,21 @@ public static class SavePaths
 public sealed class SaveFileClaims
 {
     private readonly Dictionary<(string Host, string Path), string> _owners = new();
+    private readonly Dictionary<(string Host, string Path), string> _reserved = new();
     private readonly object _sync = new();
+
+    /// <summary>
+    /// Notes, in pipeline order, the path as given for <paramref name="target"/>: when it names a file (not a
+    /// folder), the first domain that reserved it owns it, even if a later domain's save reaches the host first
+    /// (a throttled command runs saves in any order).
+    /// </summary>
+    public void Reserve(DomainTarget target, string givenPath)
+    {
+        lock (_sync)
+        {
+            _reserved.TryAdd((target.Host.Name, Normalize(givenPath)), target.Domain.Name);
+        }
+    }
 
     /// <summary>Claims <paramref name="path"/> on the target's host for its domain; throws <c>SaveFileInUse</c> when another domain of this command has it.</summary>
     public void Claim(DomainTarget target, string path)
@@ -44,7 +58,7 @@ public sealed class SaveFileClaims
         var key = (target.Host.Name, Normalize(path));
         lock (_sync)
         {
-            if (_owners.TryGetValue(key, out string? owner) && owner != target.Domain.Name)
+            if ((_owners.TryGetValue(key, out string? owner) || _reserved.TryGetValue(key, out owner)) && owner != target.Domain.Name)
             {
                 throw new XenOperationException(
                     "SaveFileInUse", XenErrorCategory.ResourceExists,

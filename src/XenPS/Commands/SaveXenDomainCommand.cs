@@ -64,6 +64,14 @@ public sealed class SaveXenDomainCommand : XenBulkDomainCmdlet
     }
 
     /// <inheritdoc />
+    /// <remarks>On the pipeline thread, in input order: the first domain aimed at a file gets it, whichever save reaches the host first.</remarks>
+    protected override void Accept(DomainTarget target)
+    {
+        _claims.Reserve(target, Path);
+        base.Accept(target);
+    }
+
+    /// <inheritdoc />
     protected override async Task<XenDomain?> ActAsync(DomainTarget target, CancellationToken cancellationToken)
     {
         string path = await SavePaths.ResolveAsync(target, Path, cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,7 @@ public sealed class XlShutdownWaitTests
         Assert.Equal("preserve", XlLongListParser.OnPoweroff(XlFixture.Out("303")));
         Assert.Null(XlLongListParser.OnPoweroff(XlFixture.Out("024")));
         Assert.Null(XlLongListParser.OnPoweroff("not json"));
+        Assert.Null(XlLongListParser.OnPoweroff("[ { \"config\": { \"on_poweroff\": \"\\ud800\" } } ]"));
     }
 
     [Fact]

@@ -712,8 +712,9 @@ internal static class XlLongListParser
                 ? action.GetString()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a string JSON allows but .NET cannot hold ("\ud800", a lone surrogate): no action known.
             return null;
         }
     }
