@@ -365,7 +365,7 @@ public sealed class DeviceOperations
     {
         if (target.Domain.Id == 0)
         {
-            throw new XenOperationException("DomainProtected", XenErrorCategory.InvalidOperation, $"Domain-0 on host '{target.Host.Name}' is the host itself: XenPS does not {what} it.")
+            throw new XenOperationException("DomainProtected", XenErrorCategory.InvalidOperation, $"Domain-0 on host '{target.Host.Name}' is the host itself: XenPS does not {what} Domain-0.")
             {
                 HostName = target.Host.Name,
                 Domain = target.Domain.Name,

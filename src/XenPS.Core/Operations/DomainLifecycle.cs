@@ -393,7 +393,7 @@ public sealed class DomainLifecycle
         {
             throw new XenOperationException(
                 "DomainProtected", XenErrorCategory.InvalidOperation,
-                $"Domain-0 on host '{target.Host.Name}' is the host itself: XenPS does not {what} it.");
+                $"Domain-0 on host '{target.Host.Name}' is the host itself: XenPS does not {what} Domain-0.");
         }
     }
 
