@@ -194,6 +194,10 @@ ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
+# optional second NIC (run-stage.sh --two-hosts: a QEMU socket netdev between two QEMU hosts over
+# 127.0.0.1), addressed from the Dom0 command line's mig_ip=ADDR/PREFIX, for Dom0-to-Dom0 migration
+MIGIP=\$(sed -n 's/.*mig_ip=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ -n "\$MIGIP" ] && ip link show eth1 >/dev/null 2>&1; then ip link set eth1 up; ip addr add "\$MIGIP" dev eth1; fi
 # isolated bridge for guest vifs (no uplink)
 ip link add name xenbr0 type bridge stp_state 0 forward_delay 0
 ip addr add 192.168.250.1/24 dev xenbr0

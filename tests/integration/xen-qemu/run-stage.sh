@@ -3,6 +3,8 @@
 # runs the integration tests against it, and always tears it down (down.sh). Non-zero on failure.
 #
 # usage: tests/integration/xen-qemu/run-stage.sh
+#        tests/integration/xen-qemu/run-stage.sh --two-hosts   (opt-in, not in CI: two QEMU hosts joined by a
+#        socket netdev, a live migration between their Dom0s through Invoke-XenMigration; see two-hosts.sh)
 # A real Dom0 instead of QEMU: export XENPS_TEST_HOST (and XENPS_TEST_PORT, XENPS_TEST_USER,
 # XENPS_TEST_IDENTITY, XENPS_TEST_KERNEL, XENPS_TEST_RAMDISK, XENPS_TEST_BRIDGE as needed) first;
 # then nothing is booted and nothing is torn down.
@@ -11,6 +13,9 @@
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+if [[ ${1:-} == --two-hosts ]]; then
+  exec "$XQ_DIR/two-hosts.sh"
+fi
 
 STAGE_TIMEOUT=${XENPS_STAGE_TIMEOUT:-2100}
 ENV_FILE=

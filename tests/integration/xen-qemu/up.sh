@@ -6,7 +6,9 @@
 # usage: up.sh            (run dir: $XENPS_RUN_DIR if set, else a new /tmp/xenps-xen.XXXXXX)
 # knobs: XENPS_BOOT_TIMEOUT (s per boot attempt, default 180), XENPS_QEMU_MEM (default 2G),
 #        XENPS_DOM0_VERBOSE=1 (Dom0 kernel without "quiet"), XENPS_XEN_ARGS_EXTRA, XENPS_DOM0_ARGS_EXTRA,
-#        XENPS_CACHE_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/xenps)
+#        XENPS_CACHE_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/xenps),
+#        XENPS_QEMU_EXTRA (more QEMU arguments, split on spaces: run-stage.sh --two-hosts adds a second NIC
+#        on a QEMU socket netdev with it)
 # Tear down with: down.sh <env file>
 set -euo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -198,6 +200,7 @@ start_qemu() {
       -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all noreboot console_timestamps=boot${XENPS_XEN_ARGS_EXTRA:+ $XENPS_XEN_ARGS_EXTRA}" \
       -initrd "$DOM0_KERNEL $DOM0_ARGS${XENPS_DOM0_ARGS_EXTRA:+ $XENPS_DOM0_ARGS_EXTRA},$IMG/dom0-initrd.cpio" \
       -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$PORT-:22" -device e1000,netdev=n0,romfile= \
+      ${XENPS_QEMU_EXTRA:-} \
       -display none -vga none -serial "file:$SERIAL" -no-reboot \
       -pidfile "$PIDFILE" -daemonize </dev/null >"$RUN/qemu.out" 2>&1; then
       return 0
