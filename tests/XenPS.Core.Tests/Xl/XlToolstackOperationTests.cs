@@ -428,6 +428,44 @@ public sealed class XlToolstackOperationTests
         Assert.True(ex.StateUndefined);
         Assert.Equal("web1", ex.Domain);
         Assert.Contains("30 s", ex.Message);
+        Assert.Contains("xl printed nothing before it was stopped", ex.Message);
+    }
+
+    [Fact]
+    public async Task Migration_that_times_out_says_where_xl_stood()
+    {
+        // Seen on the real-Xen harness once: a same-host migration hung for the whole timeout; the error
+        // should tell the operator how far xl got.
+        await using var t = new HangingMigrationTransport(
+            "migration target: Ready to receive domain.",
+            "Saving to migration stream new xl format (info 0x3/0x0/819)");
+        var ex = await Assert.ThrowsAsync<XenMigrationException>(() => new XlToolstack(t).MigrateAsync("web1", new XenMigrationRequest("dom0-b") { Timeout = TimeSpan.FromSeconds(30) }, null, None));
+        Assert.True(ex.StateUndefined);
+        Assert.Contains("xl's last words: migration target: Ready to receive domain. | Saving to migration stream new xl format (info 0x3/0x0/819)", ex.Message);
+    }
+
+    /// <summary>Streams some lines of xl migrate, then ends as ProcessStreamer does at its timeout.</summary>
+    private sealed class HangingMigrationTransport(params string[] said) : IXenTransport
+    {
+        public string HostName => "dom0-a";
+
+        public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Unexpected " + request.DisplayText);
+
+        public Task<StreamingCommand> StartAsync(CommandRequest request, CancellationToken cancellationToken)
+        {
+            var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+            foreach (string line in said)
+            {
+                lines.Writer.TryWrite(line);
+            }
+
+            lines.Writer.TryComplete();
+            Task<CommandResult> end = Task.FromException<CommandResult>(new XenTimeoutException(request.DisplayText, request.Timeout!.Value, HostName));
+            return Task.FromResult(new StreamingCommand(request.DisplayText, lines, end, () => ValueTask.CompletedTask));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     [Fact]

@@ -788,19 +788,23 @@ public sealed class XlToolstack : IXenToolstack
         TimeSpan timeout = request.Timeout ?? _options.MigrationTimeout;
         _log.LogInformation("{Host}: migrating domain '{Domain}' to '{Destination}'.", HostName, domain, request.Destination);
         CommandResult r;
+        var transcript = new System.Text.StringBuilder();
         try
         {
-            r = await StreamMigrationAsync(domain, args, timeout, progress, cancellationToken).ConfigureAwait(false);
+            r = await StreamMigrationAsync(domain, args, timeout, progress, transcript, cancellationToken).ConfigureAwait(false);
         }
         catch (XenTimeoutException)
         {
             // xl was stopped part-way: whether the domain still runs here, there, or nowhere is unknown,
             // which is what StateUndefined tells the user (check both hosts).
             _log.LogInformation("{Host}: migration of '{Domain}' did not finish within {Seconds} s; xl was stopped.", HostName, domain, timeout.TotalSeconds);
+            // Where xl stood when it was stopped: its last lines, or that it printed nothing at all.
+            string[] said = XlListParser.SplitLines(transcript.ToString()).Select(l => l.Trim()).Where(l => l.Length > 0).TakeLast(3).ToArray();
+            string lastWords = said.Length == 0 ? "xl printed nothing before it was stopped." : "xl's last words: " + string.Join(" | ", said);
             throw new XenMigrationException(
                 Display("xl", args),
                 -1,
-                $"xl migrate did not finish within {timeout.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts.",
+                $"xl migrate did not finish within {timeout.TotalSeconds:0.#} s and was stopped; the domain's state is undefined: check both hosts. {lastWords}".TrimEnd(),
                 HostName,
                 domain,
                 XenMigrationFailureKind.StateUndefined);
@@ -857,7 +861,7 @@ public sealed class XlToolstack : IXenToolstack
     /// result's StandardError is the whole transcript. A transport that cannot stream runs it to the end and
     /// reports the lines afterwards.
     /// </summary>
-    private async Task<CommandResult> StreamMigrationAsync(string domain, IReadOnlyList<string> args, TimeSpan timeout, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<CommandResult> StreamMigrationAsync(string domain, IReadOnlyList<string> args, TimeSpan timeout, IProgress<string>? progress, System.Text.StringBuilder transcript, CancellationToken cancellationToken)
     {
         var argv = new List<string> { "-c", "exec \"$@\" 2>&1", "sh", "xl" };
         argv.AddRange(EndOfOptions(args));
@@ -881,7 +885,6 @@ public sealed class XlToolstack : IXenToolstack
         await using (command.ConfigureAwait(false))
         {
             _log.LogDebug("{Host}: {Command} (streaming)", HostName, Display("xl", args));
-            var transcript = new System.Text.StringBuilder();
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(timeout);
