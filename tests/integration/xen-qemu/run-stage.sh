@@ -49,6 +49,21 @@ left() {
   echo $((STAGE_TIMEOUT - (now - xq_t0) / 1000000000))
 }
 
+# A suite that failed runs once more, whole, when time is left, and the log says so (RETRY): under TCG the
+# harness itself fails now and then, in ways no XenPS code is in (seen: a PVH guest dying a second after
+# its boot, ssh exiting 255 without a word while the Dom0 was busy, a silent xl migrate hang). A failure
+# that comes back fails the stage; the first run's output stays in the log above the second.
+once_more() {
+  local what=$1 rc=$2 budget
+  budget=$(left)
+  if ((budget < 300)); then
+    log "$what failed (exit $rc); no time left to run them once more (${budget}s)"
+    return 1
+  fi
+  log "RETRY: $what failed (exit $rc); running them once more (time left: ${budget}s)"
+  return 0
+}
+
 TEST_PROJECT=$XQ_REPO/tests/XenPS.IntegrationTests
 BUILD_PID=
 BUILD_LOG=$(mktemp "${TMPDIR:-/tmp}/xenps-itest-build.XXXXXX")
@@ -99,6 +114,11 @@ if [[ -n $BUILD_PID ]]; then
   test_rc=0
   timeout --kill-after=20 "$budget" \
     dotnet test "$TEST_PROJECT" --no-build --logger "console;verbosity=normal" "${extra[@]}" || test_rc=$?
+  if ((test_rc != 0)) && once_more "the integration tests" "$test_rc"; then
+    test_rc=0
+    timeout --kill-after=20 "$(left)" \
+      dotnet test "$TEST_PROJECT" --no-build --logger "console;verbosity=normal" "${extra[@]}" || test_rc=$?
+  fi
   echo "----- integration scenarios -----"
   cat "$XENPS_SCENARIO_LOG"
   echo "---------------------------------"
@@ -112,6 +132,11 @@ if [[ -n $BUILD_PID ]]; then
   pester_rc=0
   (cd "$XQ_REPO" && dotnet tool restore >/dev/null && timeout --kill-after=20 "$budget" \
     dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task RealXenPester) || pester_rc=$?
+  if ((pester_rc != 0)) && once_more "the real-Xen Pester scenarios" "$pester_rc"; then
+    pester_rc=0
+    (cd "$XQ_REPO" && timeout --kill-after=20 "$(left)" \
+      dotnet pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task RealXenPester) || pester_rc=$?
+  fi
   ((pester_rc == 0)) || { log "real-Xen Pester scenarios failed (exit $pester_rc)"; exit "$pester_rc"; }
 else
   log "tests/XenPS.IntegrationTests does not exist yet: smoke check instead"
