@@ -28,10 +28,24 @@ namespace XenPS.Transport;
 /// or a <see cref="XenAuthenticationException"/>. A remote program may exit 255 too (<c>xl create</c> does):
 /// without such a message that is a normal <see cref="CommandResult"/>.
 /// </para>
+/// <para>
+/// The remote command line first writes a marker line to stderr (<see cref="StartedMarker"/>), which
+/// <see cref="RunAsync"/> removes. An exit 255 without ssh's message and without that marker means the server
+/// closed the session before the command began, so nothing ran, and the command is sent once more. Dropbear before
+/// 2024.86 does this now and then to a session opened while another session's process ends (its channel is closed
+/// before the exec request is read: dropbear issue #321, pull request #326), which a shared connection running
+/// commands in parallel meets; seen on the real-Xen harness as an exit 255 without a word.
+/// </para>
 /// </remarks>
 public sealed class SshTransport : IXenTransport
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The line the remote shell writes to stderr before it runs the program (see the remarks).</summary>
+    internal const string StartedMarker = "xenps-remote-command-started";
+
+    /// <summary>How many times a command the server dropped before it began is sent again.</summary>
+    private const int NotStartedRetries = 2;
 
     private readonly SshTransportOptions _options;
     private readonly ILogger _logger;
@@ -116,9 +130,58 @@ public sealed class SshTransport : IXenTransport
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         TransportValidation.EnsureRequest(request);
-        IReadOnlyList<string> arguments = BuildArguments(request);
+        IReadOnlyList<string> arguments = BuildArguments(request, announceStart: true);
         _logger.LogTrace("{Host}: ssh argv: {Argv}", HostName, string.Join(' ', arguments.Select(PosixShell.Quote)));
+        for (int attempt = 0; ; attempt++)
+        {
+            CommandResult result = await RunOnceAsync(request, arguments, cancellationToken).ConfigureAwait(false);
+            bool started = RemoveStartedMarker(ref result);
+            if (started || result.ExitCode != 255 || SshErrors.Classify(result.ExitCode, result.StandardError) != SshFailureKind.None)
+            {
+                return Check(request, result);
+            }
 
+            // ssh exited 255 without its own message and the remote shell never wrote the marker: the server ended
+            // the session before the command began (see the remarks), so sending it again cannot run it twice.
+            if (attempt >= NotStartedRetries)
+            {
+                throw new XenHostUnreachableException(
+                    HostName,
+                    $"ssh exited 255 without a message before '{request.DisplayText}' began on host '{HostName}', {attempt + 1} times: the SSH server closed the session, or ssh could not connect and said nothing (LogLevel QUIET). The command did not run.");
+            }
+
+            _logger.LogInformation(
+                "{Host}: the SSH server closed the session before '{Command}' began (ssh exited 255 without a message; the command did not run): sending it again",
+                HostName,
+                request.DisplayText);
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes the remote shell's start marker line from stderr; <see langword="true"/> when it was there.</summary>
+    internal static bool RemoveStartedMarker(ref CommandResult result)
+    {
+        string stderr = result.StandardError;
+        int at = stderr.IndexOf(StartedMarker, StringComparison.Ordinal);
+        while (at >= 0)
+        {
+            int end = at + StartedMarker.Length;
+            bool lineStart = at == 0 || stderr[at - 1] == '\n';
+            bool lineEnd = end == stderr.Length || stderr[end] == '\n';
+            if (lineStart && lineEnd)
+            {
+                result = result with { StandardError = stderr.Remove(at, Math.Min(end + 1, stderr.Length) - at) };
+                return true;
+            }
+
+            at = stderr.IndexOf(StartedMarker, end, StringComparison.Ordinal);
+        }
+
+        return false;
+    }
+
+    private async Task<CommandResult> RunOnceAsync(CommandRequest request, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
         // While no shared (ControlMaster) connection is likely to be up, let one call open it and the
         // others wait: several first connections at once each try to become the master, and small
         // SSH servers (dropbear on a Dom0) refuse some of them ("kex_exchange_identification:
@@ -163,7 +226,7 @@ public sealed class SshTransport : IXenTransport
             }
         }
 
-        return Check(request, result);
+        return result;
     }
 
     /// <summary>
@@ -302,14 +365,18 @@ public sealed class SshTransport : IXenTransport
         }
     }
 
-    /// <summary>The ssh argument vector for <paramref name="request"/>: options, <c>--</c>, the host, then the quoted remote command as one word.</summary>
-    internal IReadOnlyList<string> BuildArguments(CommandRequest request)
+    /// <summary>
+    /// The ssh argument vector for <paramref name="request"/>: options, <c>--</c>, the host, then the quoted remote command
+    /// as one word; with <paramref name="announceStart"/>, that command line first writes <see cref="StartedMarker"/> to stderr.
+    /// </summary>
+    internal IReadOnlyList<string> BuildArguments(CommandRequest request, bool announceStart = false)
     {
         var arguments = new List<string>();
         AddConnectionOptions(arguments, GetControlPath());
         arguments.Add("--");
         arguments.Add(_options.Host);
-        arguments.Add(PosixShell.Join([request.Program, .. request.Arguments]));
+        string command = PosixShell.Join([request.Program, .. request.Arguments]);
+        arguments.Add(announceStart ? "printf '%s\\n' " + StartedMarker + " >&2; " + command : command);
         return arguments;
     }
 

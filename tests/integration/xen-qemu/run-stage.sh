@@ -51,8 +51,9 @@ left() {
 
 # A suite that failed runs once more, whole, when time is left, and the log says so (RETRY): under TCG the
 # harness itself fails now and then, in ways no XenPS code is in (seen: a PVH guest dying a second after
-# its boot, ssh exiting 255 without a word while the Dom0 was busy, a silent xl migrate hang). A failure
-# that comes back fails the stage; the first run's output stays in the log above the second.
+# its boot, a silent xl migrate hang; ssh's exit 255 without a word was dropbear's, see README.md, and the
+# transport now sends such a command again). A failure that comes back fails the stage; the first run's
+# output stays in the log above the second.
 once_more() {
   local what=$1 rc=$2 budget
   budget=$(left)
