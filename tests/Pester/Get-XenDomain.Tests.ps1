@@ -110,6 +110,17 @@ Describe 'Get-XenDomain' {
             ([pscustomobject]@{ Name = 'web1' } | Get-XenDomain).Name | Should -Be 'web1'
         }
 
+        It 'refreshes piped objects as a listing shows them, uptime included (Off: none)' {
+            $before = Get-XenDomain web1, spare
+            $now = $before | Get-XenDomain
+            $now.Name | Should -Be @('web1', 'spare')
+            $now[0].Uptime | Should -BeOfType [timespan]
+            # xl uptime counts whole seconds
+            [math]::Abs(($now[0].Uptime - $before[0].Uptime).TotalSeconds) | Should -BeLessThan 2
+            $now[1].State | Should -Be 'Off'
+            $now[1].Uptime | Should -BeNullOrEmpty
+        }
+
         It 'feeds the lifecycle cmdlets: Get-XenDomain web* | Stop-XenDomain -Force' {
             Get-XenDomain web* | Stop-XenDomain -Force
             (Get-XenDomain web1).State | Should -Be 'Off'

@@ -21,6 +21,7 @@ namespace XenPS.Operations;
 public sealed class DomainLocator
 {
     private readonly ConcurrentDictionary<XenHostConnection, Lazy<Task<IReadOnlyList<XenDomain>>>> _listings = new();
+    private readonly ConcurrentDictionary<XenHostConnection, Lazy<Task<IReadOnlyDictionary<int, TimeSpan>>>> _uptimes = new();
 
     /// <summary>How many hosts this command has listed so far.</summary>
     public int Listings => _listings.Count;
@@ -62,6 +63,54 @@ public sealed class DomainLocator
         IReadOnlyList<XenDomain> all = await ListAsync(host, fresh, cancellationToken).ConfigureAwait(false);
         XenDomain? found = Match(all, known);
         return found is null ? null : Merge(known, found);
+    }
+
+    /// <summary>
+    /// <paramref name="domain"/> with its uptime, when it runs and has none: a targeted read carries no uptime, so
+    /// this command reads every uptime of the host once (<c>xl uptime</c>, one call per host whatever the number of
+    /// objects) and fills it from there, as a listing does. When <c>xl uptime</c> fails (a domain vanishing mid-call)
+    /// or does not name the domain, it stays without one, as in a listing.
+    /// </summary>
+    /// <param name="host">The domain's host.</param>
+    /// <param name="domain">A domain this locator returned (it is this command's own copy, filled in place).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<XenDomain> WithUptimeAsync(XenHostConnection host, XenDomain domain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(domain);
+        if (domain.Id is not int id || domain.Uptime is not null)
+        {
+            return domain;
+        }
+
+        IReadOnlyDictionary<int, TimeSpan> uptimes = await _uptimes
+            .GetOrAdd(host, h => new Lazy<Task<IReadOnlyDictionary<int, TimeSpan>>>(() => ReadUptimesAsync(h, cancellationToken)))
+            .Value.ConfigureAwait(false);
+        if (uptimes.TryGetValue(id, out TimeSpan up))
+        {
+            domain.Uptime = up;
+        }
+
+        return domain;
+    }
+
+    private static async Task<IReadOnlyDictionary<int, TimeSpan>> ReadUptimesAsync(XenHostConnection host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var byId = new Dictionary<int, TimeSpan>();
+            foreach (XenDomainUptime u in await host.Toolstack.GetUptimeAsync(null, cancellationToken).ConfigureAwait(false))
+            {
+                byId.TryAdd(u.DomainId, u.Uptime);
+            }
+
+            return byId;
+        }
+        catch (XlCommandException)
+        {
+            // As in a listing: uptime is a nicety, and xl uptime fails when a domain vanishes mid-call.
+            return new Dictionary<int, TimeSpan>();
+        }
     }
 
     /// <summary>

@@ -111,7 +111,11 @@ public sealed class GetXenDomainCommand : XenHostCmdlet
 
         try
         {
-            XenDomain? now = Run(ct => _locator.FindAsync(host, known, fresh: false, ct));
+            XenDomain? now = Run(async ct =>
+            {
+                XenDomain? found = await _locator.FindAsync(host, known, fresh: false, ct).ConfigureAwait(false);
+                return found is null ? null : await _locator.WithUptimeAsync(host, found, ct).ConfigureAwait(false);
+            });
             if (now is null)
             {
                 WriteXenError(DomainLocator.Gone(host, known), known);

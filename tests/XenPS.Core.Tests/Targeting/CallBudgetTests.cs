@@ -37,6 +37,35 @@ public sealed class CallBudgetTests
 
     [Theory]
     [MemberData(nameof(Sizes))]
+    public async Task Get_piped_fills_uptime_from_one_xl_uptime_per_host(int n)
+    {
+        // $d | Get-XenDomain: a targeted read has no uptime; the command reads every uptime once, not once per object.
+        var (t, host, objects) = await FleetAsync(n);
+        var locator = new DomainLocator();
+        foreach (XenDomain d in objects)
+        {
+            XenDomain now = (await locator.FindAsync(host, d, fresh: false, default))!;
+            Assert.Null(now.Uptime);
+            Assert.Equal(TimeSpan.FromMinutes(1), (await locator.WithUptimeAsync(host, now, default)).Uptime);
+        }
+
+        Assert.Equal((1, n), (t.ListingCalls, t.TargetedCalls));
+        Assert.Single(t.Calls, "xl uptime");
+    }
+
+    [Fact]
+    public async Task An_off_domain_gets_no_uptime_and_costs_no_call()
+    {
+        var (t, host, objects) = await FleetAsync(3, running: false);
+        XenDomain off = objects.First(d => d.Id is null);
+        t.Reset();
+        XenDomain same = await new DomainLocator().WithUptimeAsync(host, off, default);
+        Assert.Null(same.Uptime);
+        Assert.Empty(t.Calls);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
     public async Task Suspend_piped_without_PassThru_is_two_calls_per_domain_and_no_listing(int n)
     {
         var (t, host, objects) = await FleetAsync(n);
