@@ -23,6 +23,8 @@ Describe 'Get-XenDisk' {
         $d.Format | Should -Be 'raw'
         $d.Access | Should -Be 'rw'
         $d.DeviceId | Should -Be 51712
+        $d.State | Should -Be 'Connected'
+        $d.State.GetType().FullName | Should -Be 'XenPS.XenBusState'
         $d.DomainId | Should -Be (Get-XenDomain web1).Id
         $d.DomainUuid | Should -Be (Get-XenDomain web1).Uuid
         $d.HostName | Should -Be $xh.Name

@@ -17,7 +17,9 @@ Describe 'Get-XenNetworkAdapter' {
         $n.Index | Should -Be 0
         $n.Bridge | Should -Be 'xenbr0'
         $n.Mac | Should -Match '^00:16:3e:'
-        $n.State | Should -Be 4
+        $n.State | Should -Be 'Connected'
+        $n.State.GetType().FullName | Should -Be 'XenPS.XenBusState'
+        [int]$n.State | Should -Be 4
         $n.DomainId | Should -Be (Get-XenDomain web1).Id
         $n.DomainUuid | Should -Be (Get-XenDomain web1).Uuid
         $n.HostName | Should -Be $xh.Name

@@ -42,8 +42,8 @@ public sealed class XenDisk
     /// <summary>The backend's XenStore path.</summary>
     public string? BackendPath { get; internal set; }
 
-    /// <summary>The XenBus state number (4 = connected).</summary>
-    public int? State { get; internal set; }
+    /// <summary>The device's XenBus state as xl lists it (<see cref="XenBusState.Connected"/>: the guest's driver uses it); none for an Off domain's configured device.</summary>
+    public XenBusState? State { get; internal set; }
 
     /// <summary>The name of the host.</summary>
     public string HostName { get; internal set; } = string.Empty;
@@ -97,8 +97,8 @@ public sealed class XenNetworkAdapter
     /// <summary>The bandwidth limit as xl.cfg writes it (<c>10MB/s</c>, <c>1000kb/s@20ms</c>), when set.</summary>
     public string? Rate { get; internal set; }
 
-    /// <summary>The XenBus state number (4 = connected).</summary>
-    public int? State { get; internal set; }
+    /// <summary>The device's XenBus state as xl lists it (<see cref="XenBusState.Connected"/>: the guest's driver uses it); none for an Off domain's configured device.</summary>
+    public XenBusState? State { get; internal set; }
 
     /// <summary>The backend's XenStore path.</summary>
     public string? BackendPath { get; internal set; }
@@ -296,4 +296,39 @@ public sealed class XenHostFileEntry
 
     /// <summary>Whether it is a symbolic link.</summary>
     public bool IsSymbolicLink { get; }
+}
+
+/// <summary>
+/// The state of a split device's connection between its backend (Dom0) and frontend (the guest), as XenBus numbers it
+/// (<c>xen/include/public/io/xenbus.h</c>); xl's <c>block-list</c> and <c>network-list</c> print the number. A number
+/// Xen adds later shows as that number.
+/// </summary>
+public enum XenBusState
+{
+    /// <summary>0: not known (the XenStore node is missing).</summary>
+    Unknown = 0,
+
+    /// <summary>1: the backend is setting up.</summary>
+    Initialising = 1,
+
+    /// <summary>2: the backend waits for the hotplug script or the frontend's details.</summary>
+    InitWait = 2,
+
+    /// <summary>3: the frontend has written its details and waits for the backend.</summary>
+    Initialised = 3,
+
+    /// <summary>4: both ends connected; the guest uses the device.</summary>
+    Connected = 4,
+
+    /// <summary>5: one end is closing the connection (a detach in progress).</summary>
+    Closing = 5,
+
+    /// <summary>6: closed.</summary>
+    Closed = 6,
+
+    /// <summary>7: the connection is being reconfigured.</summary>
+    Reconfiguring = 7,
+
+    /// <summary>8: reconfigured.</summary>
+    Reconfigured = 8,
 }

@@ -687,7 +687,7 @@ public sealed class SimulatedToolstack : IXenToolstack
         IsCdRom = disk.IsCdRom,
         DeviceId = disk.DeviceId,
         BackendPath = $"/local/domain/0/backend/vbd/{dom.Id}/{disk.DeviceId}",
-        State = 4,
+        State = XenBusState.Connected,
         HostName = HostName,
         XenHost = Connection,
     };
@@ -700,7 +700,7 @@ public sealed class SimulatedToolstack : IXenToolstack
         Model = nic.Model,
         Ip = nic.Ip,
         Rate = nic.Rate,
-        State = nic.State,
+        State = (XenBusState)nic.State,
         BackendPath = $"/local/domain/0/backend/vif/{dom.Id}/{nic.DevId}",
         HostName = HostName,
         XenHost = Connection,

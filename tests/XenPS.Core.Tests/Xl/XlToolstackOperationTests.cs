@@ -95,12 +95,12 @@ public sealed class XlToolstackOperationTests
             .OnXl("list -l fullvm1", XlFixture.Out("217"));
         var ts = t.Toolstack();
         var disk = Assert.Single(await ts.GetDisksAsync("fullvm1", None));
-        Assert.Equal(("fullvm1", "xvda", 51712, "/tmp/full-xvda.img", "raw", "rw", false, 4, 5),
+        Assert.Equal(("fullvm1", "xvda", 51712, "/tmp/full-xvda.img", "raw", "rw", false, XenBusState.Connected, 5),
             (disk.DomainName, disk.Vdev, disk.DeviceId!.Value, disk.Target, disk.Format, disk.Access, disk.IsCdRom, disk.State!.Value, disk.DomainId!.Value));
         Assert.Equal("/local/domain/0/backend/vbd/5/51712", disk.BackendPath);
 
         var nic = Assert.Single(await ts.GetNetworkAdaptersAsync("fullvm1", None));
-        Assert.Equal(("fullvm1", 0, "00:16:3e:00:00:01", "xenbr0", 4, 5), (nic.DomainName, nic.Index, nic.Mac, nic.Bridge, nic.State!.Value, nic.DomainId!.Value));
+        Assert.Equal(("fullvm1", 0, "00:16:3e:00:00:01", "xenbr0", XenBusState.Connected, 5), (nic.DomainName, nic.Index, nic.Mac, nic.Bridge, nic.State!.Value, nic.DomainId!.Value));
     }
 
     [Fact]
