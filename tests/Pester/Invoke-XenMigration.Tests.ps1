@@ -58,6 +58,16 @@ Describe 'Invoke-XenMigration' {
             (Get-XenDomain -XenHost $a).Name | Should -Not -Contain 'web2'
         }
 
+        It 'takes the autostart link along with -MoveConfig: the guest starts with the host it now runs on' {
+            Set-XenDomain -XenHost $a -Name web1 -AutoStart $true
+            (Get-XenDomain -XenHost $a web1).AutoStart | Should -BeTrue
+            Get-XenDomain -XenHost $a web1 | Invoke-XenMigration -Destination $b -MoveConfig -WarningVariable w
+            $w | Should -BeNullOrEmpty
+            $there = Get-XenDomain -XenHost $b web1
+            ($there.State, $there.AutoStart, $there.ConfigPath) | Should -Be @('Running', $true, '/etc/xen/web1.cfg')
+            (Get-XenDomain -XenHost $a).Name | Should -Not -Contain 'web1'
+        }
+
         It 'migrates within one host with the same-host form' {
             $before = Get-XenDomain -XenHost $a web1
             $r = Invoke-XenMigration -XenHost $a -Name web1 -Destination $a -PassThru

@@ -235,7 +235,7 @@ public sealed class MigrationOperations
         {
             if (options.MoveConfig)
             {
-                configPath = await MoveConfigAsync(target.Host, destination, cfg, d.AutoStart, ct).ConfigureAwait(false);
+                configPath = await MoveConfigAsync(target.Host, destination, d.Name, cfg, d.AutoStart, ct).ConfigureAwait(false);
             }
             else
             {
@@ -345,19 +345,44 @@ public sealed class MigrationOperations
         _log.LogInformation("Migration of domain '{Domain}' failed ({Kind}); {Finding}", guest.Name, ex.Kind, ex.Finding);
     }
 
-    private async Task<string> MoveConfigAsync(XenHostConnection source, XenHostConnection destination, string configPath, bool autoStart, CancellationToken ct)
+    /// <summary>
+    /// Moves the migrated guest's config file (and its autostart link, when it had one) to the destination: writes
+    /// the file there (atomically) and the link, then removes both at the source. The guest has moved already; a step
+    /// that fails undoes the earlier file steps, so the file is in exactly one place, and the error says the guest moved.
+    /// </summary>
+    private async Task<string> MoveConfigAsync(XenHostConnection source, XenHostConnection destination, string name, string configPath, bool autoStart, CancellationToken ct)
     {
-        string text = await source.Toolstack.ReadFileAsync(configPath, ct).ConfigureAwait(false);
         string target = destination.ConfigDirectory.TrimEnd('/') + "/" + configPath[(configPath.LastIndexOf('/') + 1)..];
-        await destination.Toolstack.WriteFileAsync(target, text, ct).ConfigureAwait(false);
-        await source.Toolstack.DeleteFileAsync(DomainLifecycle.AutoStartLink(source.ConfigDirectory, configPath), ct).ConfigureAwait(false);
-        await source.Toolstack.DeleteFileAsync(configPath, ct).ConfigureAwait(false);
+        string sourceLink = DomainLifecycle.AutoStartLink(source.ConfigDirectory, configPath);
+        string targetLink = DomainLifecycle.AutoStartLink(destination.ConfigDirectory, target);
+        var steps = new OperationSteps($"Migrating domain '{name}' from host '{source.Name}' to host '{destination.Name}' with -MoveConfig", source.Name, name);
+        steps.Done($"migrated it (it runs on host '{destination.Name}' now)");
+        string stays = $"The guest runs on host '{destination.Name}'; its config file stays on host '{source.Name}' unless a step above says otherwise.";
+
+        string text = string.Empty;
+        await steps.RunAsync($"reading its config file {configPath} on host '{source.Name}'", async () => text = await source.Toolstack.ReadFileAsync(configPath, ct).ConfigureAwait(false), stays).ConfigureAwait(false);
+        await steps.RunAsync($"writing {target} on host '{destination.Name}'", () => destination.Toolstack.WriteFileAsync(target, text, ct), stays).ConfigureAwait(false);
+        steps.Done($"wrote {target} on host '{destination.Name}'", $"deleted {target} on host '{destination.Name}' again", c => destination.Toolstack.DeleteFileAsync(target, c));
         if (autoStart)
         {
-            _log.LogWarning("The autostart link of '{Config}' was removed on host '{Source}'; it was not created on host '{Destination}' (Set-XenDomain -AutoStart there if the guest should start with that host).", configPath, source.Name, destination.Name);
+            await steps.RunAsync($"creating the autostart link {targetLink} on host '{destination.Name}'", () => destination.Toolstack.CreateSymbolicLinkAsync(targetLink, target, ct), stays).ConfigureAwait(false);
+            steps.Done($"created the autostart link {targetLink} on host '{destination.Name}'", $"removed {targetLink} on host '{destination.Name}' again", c => destination.Toolstack.DeleteFileAsync(targetLink, c));
         }
 
-        _log.LogInformation("Moved config file '{Config}' from host '{Source}' to '{Target}' on host '{Destination}'.", configPath, source.Name, target, destination.Name);
+        await steps.RunAsync($"removing the autostart link {sourceLink} on host '{source.Name}'", () => source.Toolstack.DeleteFileAsync(sourceLink, ct), stays).ConfigureAwait(false);
+        if (autoStart)
+        {
+            steps.Done($"removed the autostart link {sourceLink} on host '{source.Name}'", $"created {sourceLink} on host '{source.Name}' again", c => source.Toolstack.CreateSymbolicLinkAsync(sourceLink, configPath, c));
+        }
+
+        await steps.RunAsync($"deleting {configPath} on host '{source.Name}'", () => source.Toolstack.DeleteFileAsync(configPath, ct), stays).ConfigureAwait(false);
+        _log.LogInformation(
+            "Moved config file '{Config}' from host '{Source}' to '{Target}' on host '{Destination}'{Link}.",
+            configPath,
+            source.Name,
+            target,
+            destination.Name,
+            autoStart ? $", with its autostart link {targetLink}" : string.Empty);
         return target;
     }
 

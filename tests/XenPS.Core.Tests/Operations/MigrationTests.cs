@@ -315,6 +315,41 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task MoveConfig_TakesTheAutostartLinkAlong()
+    {
+        (XenHostConnection a, XenHostConnection b, _) = await FabricAsync();
+        await a.Toolstack.CreateSymbolicLinkAsync("/etc/xen/auto/web.cfg", "/etc/xen/web.cfg", Ct);
+        DomainTarget web = await WebAsync(a);
+        Assert.True(web.Domain.AutoStart);
+
+        await new MigrationOperations().MigrateAsync(web, b, XenMigrationRoute.For(a, b, null, null, null), new XenMigrationOptions { MoveConfig = true }, null, Ct);
+
+        Assert.True((await b.Toolstack.GetDomainAsync("web", Ct)).AutoStart);
+        Assert.True(await b.Toolstack.FileExistsAsync("/etc/xen/auto/web.cfg", Ct));
+        Assert.False(await a.Toolstack.FileExistsAsync("/etc/xen/auto/web.cfg", Ct));
+        Assert.False(await a.Toolstack.FileExistsAsync("/etc/xen/web.cfg", Ct));
+    }
+
+    [Fact]
+    public async Task MoveConfig_ThatFailsLeavesTheFileAndLinkAtTheSource_AndSaysTheGuestMoved()
+    {
+        (XenHostConnection a, XenHostConnection b, SimulatedFabric fabric) = await FabricAsync();
+        await a.Toolstack.CreateSymbolicLinkAsync("/etc/xen/auto/web.cfg", "/etc/xen/web.cfg", Ct);
+        DomainTarget web = await WebAsync(a);
+        await fabric.FailNextAsync("host-a", "DeleteFile", 2, "rm: cannot remove '/etc/xen/web.cfg': Read-only file system", Ct);
+
+        var ex = await Assert.ThrowsAsync<XenStepsException>(() => new MigrationOperations().MigrateAsync(web, b, XenMigrationRoute.For(a, b, null, null, null), new XenMigrationOptions { MoveConfig = true }, null, Ct));
+
+        Assert.Contains("migrated it (it runs on host 'host-b' now)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Read-only file system", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(XenDomainState.Running, (await b.Toolstack.GetDomainAsync("web", Ct)).State);
+        Assert.Equal(WebConfig, await a.Toolstack.ReadFileAsync("/etc/xen/web.cfg", Ct));
+        Assert.True(await a.Toolstack.FileExistsAsync("/etc/xen/auto/web.cfg", Ct));
+        Assert.False(await b.Toolstack.FileExistsAsync("/etc/xen/web.cfg", Ct));
+        Assert.False(await b.Toolstack.FileExistsAsync("/etc/xen/auto/web.cfg", Ct));
+    }
+
+    [Fact]
     public async Task Migrate_WithProblems_IsRefusedBeforeAnythingMoves_UnlessForced()
     {
         (XenHostConnection a, XenHostConnection b, _) = await FabricAsync(WebConfig.Replace("xenbr0", "xenbr9", StringComparison.Ordinal), new SimulatedHostOptions { Bridges = ["xenbr0", "xenbr9"] });
