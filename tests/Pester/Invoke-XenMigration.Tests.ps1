@@ -234,6 +234,22 @@ Get-XenDomain -XenHost `$s | Invoke-XenMigration -Destination `$x, `$y -WhatIf
             ($job.Progress | Where-Object StatusDescription -EQ 'Migration successful.') | Should -Not -BeNullOrEmpty
         }
 
+        It 'carries the migrations'' warnings and verbose messages, which Receive-Job writes as the cmdlet would' {
+            $job = Invoke-XenMigration -XenHost $a -Name web1 -Destination $b -AsJob
+            $null = $job | Wait-Job
+            @($job.Warning).Count | Should -Be 1
+            "$($job.Warning[0])" | Should -Match "config file stays at '/etc/xen/web1.cfg' on host '$($a.Name)'"
+            $null = $job | Receive-Job -WarningVariable w -WarningAction SilentlyContinue
+            "$w" | Should -Match 'use -MoveConfig to move it'
+            Remove-Job -Job $job
+
+            $moved = Invoke-XenMigration -XenHost $a -Name web2 -Destination $b -AsJob -MoveConfig
+            $null = $moved | Wait-Job
+            $moved.Warning | Should -BeNullOrEmpty
+            ($moved.Verbose.Message -join "`n") | Should -Match "Moved config file '/etc/xen/web2.cfg'"
+            Remove-Job -Job $moved
+        }
+
         It 'reports a failed guest in the job''s errors' {
             Set-XenSimulation -XenHost $a -FailNextMigration FinalHandshake
             $job = Invoke-XenMigration -XenHost $a -Name web1 -Destination $b -AsJob

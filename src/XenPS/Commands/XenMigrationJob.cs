@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using Microsoft.Extensions.Logging;
+using XenPS.Logging;
 using XenPS.Operations;
 
 namespace XenPS.Commands;
@@ -6,7 +8,9 @@ namespace XenPS.Commands;
 /// <summary>
 /// The job <c>Invoke-XenMigration -AsJob</c> returns: one per invocation, registered with the job repository, so
 /// <c>Get-Job</c>, <c>Wait-Job</c>, <c>Receive-Job</c>, <c>Stop-Job</c> and <c>Remove-Job</c> work on it. Its
-/// Output holds the results (with <c>-PassThru</c>), its Error the per-guest failures, its Progress xl's phases.
+/// Output holds the results (with <c>-PassThru</c>), its Error the per-guest failures, its Progress xl's phases,
+/// its Warning and Verbose what the migrations said (where a config file stays, what was moved); Receive-Job
+/// writes them as the cmdlet itself would.
 /// </summary>
 public sealed class XenMigrationJob : Job
 {
@@ -16,6 +20,11 @@ public sealed class XenMigrationJob : Job
     private readonly int _throttle;
     private readonly MigrationPlacement _placement;
     private readonly CancellationTokenSource _cancellation = new();
+
+    // Core logs into the async flow's queue (AmbientLog); the job's flow has its own, drained into Warning and
+    // Verbose after each migration (Debug, every xl command, is left out of a job that may run for hours).
+    private readonly QueuedLoggerProvider _log = new(LogLevel.Information);
+    private readonly object _drainGate = new();
     private int _done;
     private int _count;
 
@@ -61,7 +70,32 @@ public sealed class XenMigrationJob : Job
     {
         _count = items.Count;
         SetJobState(JobState.Running);
-        _ = Task.Run(() => RunAsync(items));
+        _ = Task.Run(async () =>
+        {
+            using (AmbientLog.Use(_log))
+            {
+                await RunAsync(items).ConfigureAwait(false);
+            }
+        });
+    }
+
+    private void DrainLog()
+    {
+        lock (_drainGate)
+        {
+            foreach (QueuedLogMessage m in _log.Drain())
+            {
+                switch (LogStreamMap.For(m.Level))
+                {
+                    case PowerShellStream.Warning:
+                        Warning.Add(new WarningRecord(m.Message));
+                        break;
+                    case PowerShellStream.Verbose:
+                        Verbose.Add(new VerboseRecord(m.Message));
+                        break;
+                }
+            }
+        }
     }
 
     private async Task RunAsync(IReadOnlyList<(DomainTarget Target, XenHostConnection Destination, XenMigrationRoute Route, XenMigrationCheck? Check)> items)
@@ -101,6 +135,7 @@ public sealed class XenMigrationJob : Job
                     _placement.Release(item.Check);
                 }
 
+                DrainLog();
                 Interlocked.Increment(ref _done);
                 gate.Release();
             }
@@ -114,6 +149,8 @@ public sealed class XenMigrationJob : Job
         {
             // Stopped: the state says so below.
         }
+
+        DrainLog();
 
         // As Start-Job and Start-ThreadJob: per-guest failures are in Error; the job itself completed.
         SetJobState(ct.IsCancellationRequested ? JobState.Stopped : JobState.Completed);
