@@ -158,6 +158,16 @@ Describe 'Invoke-XenMigration' {
             $e[0].FullyQualifiedErrorId | Should -BeLike 'DomainProtected,*'
             Invoke-XenMigration -XenHost $a -Name spare -Destination $b -ErrorVariable f -ErrorAction SilentlyContinue
             $f[0].Exception.Message | Should -Match '\[DomainNotRunning\]'
+            $f[0].Exception.Message | Should -Not -Match '-Force'
+        }
+
+        It 'refuses an Off guest even with -Force, saying why, and moves the running ones' {
+            $r = Get-XenDomain -XenHost $a | Invoke-XenMigration -Destination $b -Force -PassThru -ErrorVariable e -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            ($r.DomainName | Sort-Object) | Should -Be @('web1', 'web2')
+            $e.Count | Should -Be 1
+            $e[0].Exception.Message | Should -Match "Domain 'spare' .*\[DomainNotRunning\]"
+            $e[0].Exception.Message | Should -Not -Match 'invalid domain identifier'
+            (Get-XenDomain -XenHost $a spare).State | Should -Be 'Off'
         }
     }
 

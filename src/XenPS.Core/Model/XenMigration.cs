@@ -92,6 +92,12 @@ public sealed class XenMigrationProblem
     /// <summary>The object the problem is about (a <see cref="XenDisk"/>, a <see cref="XenNetworkAdapter"/>, a <see cref="XenHostInfo"/>, the <see cref="XenDomain"/>...).</summary>
     public object? Source { get; }
 
+    /// <summary>
+    /// Whether <c>-Force</c> may try anyway: every problem but <c>DomainNotRunning</c> and <c>ControlDomain</c> (there
+    /// is no running guest to move, and xl would only fail with "invalid domain identifier").
+    /// </summary>
+    public bool CanForce => Id is not ("DomainNotRunning" or "ControlDomain");
+
     /// <inheritdoc />
     public override string ToString() => $"{Id}: {Message}";
 }

@@ -66,7 +66,7 @@ public sealed class MigrationOperations
 
         if (d.Id is null || d.State == XenDomainState.Off)
         {
-            problems.Add(new("DomainNotRunning", $"Domain '{d.Name}' on host '{target.Host.Name}' is not running: only a running guest migrates (start it where it should run).", d));
+            problems.Add(NotRunning(d, target.Host));
             return check(problems, null);
         }
 
@@ -193,6 +193,12 @@ public sealed class MigrationOperations
         DomainLifecycle.RequireGuest(target, "migrate");
         target = await target.CurrentAsync(ct).ConfigureAwait(false);
         XenDomain d = target.Domain;
+        if (d.Id is null || d.State == XenDomainState.Off)
+        {
+            // Even with -Force: there is nothing running to move (xl would say "invalid domain identifier").
+            throw Refused(new XenMigrationCheck(d.Name, target.Host.Name, destination.Name, [NotRunning(d, target.Host)]));
+        }
+
         if (!options.Force)
         {
             XenMigrationCheck check = await CheckAsync(target, destination, route, options.ConfigPath, ct).ConfigureAwait(false);
@@ -257,6 +263,9 @@ public sealed class MigrationOperations
         };
     }
 
+    private static XenMigrationProblem NotRunning(XenDomain d, XenHostConnection host) =>
+        new("DomainNotRunning", $"Domain '{d.Name}' on host '{host.Name}' is not running: only a running guest migrates (start it where it should run, or copy its config file there).", d);
+
     /// <summary>The refusal for a check with problems: every reason, in one error.</summary>
     public static XenMigrationException Refused(XenMigrationCheck check)
     {
@@ -269,7 +278,7 @@ public sealed class MigrationOperations
             : XenMigrationFailureKind.Refused;
         return new XenMigrationException(
             "xl migrate", 0, reasons, check.SourceHost, check.DomainName, kind,
-            $"Domain '{check.DomainName}' was not migrated from host '{check.SourceHost}' to host '{check.Destination}': the prechecks found problems (use -Force to try anyway). {reasons}")
+            $"Domain '{check.DomainName}' was not migrated from host '{check.SourceHost}' to host '{check.Destination}': the prechecks found problems{(check.Problems.All(p => p.CanForce) ? " (use -Force to try anyway)" : string.Empty)}. {reasons}")
         {
             Destination = check.Destination,
             Location = XenMigrationLocation.Source,

@@ -45,7 +45,7 @@ public sealed class MigrationPlacement
         long bestLeft = long.MinValue;
         foreach (XenMigrationCheck c in checks)
         {
-            if (!c.CanMigrate && !ignoreProblems)
+            if (!c.CanMigrate && (!ignoreProblems || c.Problems.Any(p => !p.CanForce)))
             {
                 problems.AddRange(c.Problems);
                 continue;

@@ -314,6 +314,36 @@ public sealed class MigrationTests
         Assert.DoesNotContain(await a.Toolstack.ListDomainsAsync(Ct), d => d.Name == "web");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_off_guest_is_refused_even_with_Force_and_the_error_does_not_offer_Force(bool force)
+    {
+        (XenHostConnection a, XenHostConnection b, _) = await FabricAsync();
+        await a.Toolstack.DestroyAsync("web", Ct);
+        DomainTarget off = await WebAsync(a);
+        Assert.Equal(XenDomainState.Off, off.Domain.State);
+
+        var ex = await Assert.ThrowsAsync<XenMigrationException>(() => new MigrationOperations().MigrateAsync(off, b, XenMigrationRoute.For(a, b, null, null, null), new XenMigrationOptions { Force = force }, null, Ct));
+
+        Assert.Equal("MigrationPrecheckFailed", ex.ErrorId);
+        Assert.Contains("[DomainNotRunning]", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-Force", ex.Message, StringComparison.Ordinal);
+        Assert.True(await a.Toolstack.FileExistsAsync("/etc/xen/web.cfg", Ct));
+    }
+
+    [Fact]
+    public void Placement_with_Force_still_refuses_what_Force_cannot_help()
+    {
+        var notRunning = new XenMigrationCheck("web", "host-a", "host-b", [new XenMigrationProblem("DomainNotRunning", "not running", null)]) { MemoryMB = 256, DestinationFreeMemoryMB = 4096 };
+        var bridge = new XenMigrationCheck("web", "host-a", "host-b", [new XenMigrationProblem("BridgeNotFound", "no xenbr9", null)]) { MemoryMB = 256, DestinationFreeMemoryMB = 4096 };
+        Assert.Null(new MigrationPlacement().Place([notRunning], out IReadOnlyList<XenMigrationProblem> why, ignoreProblems: true));
+        Assert.Equal("DomainNotRunning", Assert.Single(why).Id);
+        Assert.Same(bridge, new MigrationPlacement().Place([bridge], out _, ignoreProblems: true));
+        Assert.Contains("(use -Force to try anyway)", MigrationOperations.Refused(bridge).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("-Force", MigrationOperations.Refused(notRunning).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MoveConfig_TakesTheAutostartLinkAlong()
     {
