@@ -27,6 +27,13 @@ Describe 'Start-XenDomain' {
             $d.State | Should -Be 'Running'
             $d.HostName | Should -Be $xh.Name
             $d.Id | Should -Be (Get-XenDomain web2).Id
+            $d.Uptime | Should -BeOfType [timespan]
+        }
+
+        It 'emits every started domain with its uptime, each started after the one before' {
+            $d = Get-XenDomain web2, web3, db1 | Start-XenDomain -PassThru -ThrottleLimit 1
+            $d.Count | Should -Be 3
+            $d | ForEach-Object { $_.Uptime | Should -BeOfType [timespan] }
         }
 
         It 'starts a domain paused with -Paused' {

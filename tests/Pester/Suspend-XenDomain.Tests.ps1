@@ -28,6 +28,7 @@ Describe 'Suspend-XenDomain' {
             $d.Name | Should -Be 'web1'
             $d.State | Should -Be 'Paused'
             $d.HostName | Should -Be $xh.Name
+            $d.Uptime | Should -BeOfType [timespan]
         }
 
         It 'leaves a paused domain alone, without an error (one Resume-XenDomain still resumes it)' {

@@ -68,8 +68,9 @@ public sealed class DomainLocator
     /// <summary>
     /// <paramref name="domain"/> with its uptime, when it runs and has none: a targeted read carries no uptime, so
     /// this command reads every uptime of the host once (<c>xl uptime</c>, one call per host whatever the number of
-    /// objects) and fills it from there, as a listing does. When <c>xl uptime</c> fails (a domain vanishing mid-call)
-    /// or does not name the domain, it stays without one, as in a listing.
+    /// objects) and fills it from there, as a listing does. A domid that reading does not know (a domain started
+    /// since) costs one targeted <c>xl uptime &lt;domid&gt;</c>. When xl fails (a domain vanishing mid-call) or does not
+    /// name the domain, it stays without one, as in a listing.
     /// </summary>
     /// <param name="host">The domain's host.</param>
     /// <param name="domain">A domain this locator returned (it is this command's own copy, filled in place).</param>
@@ -89,6 +90,20 @@ public sealed class DomainLocator
         if (uptimes.TryGetValue(id, out TimeSpan up))
         {
             domain.Uptime = up;
+            return domain;
+        }
+
+        try
+        {
+            string domid = id.ToString(CultureInfo.InvariantCulture);
+            if ((await host.Toolstack.GetUptimeAsync(domid, cancellationToken).ConfigureAwait(false)).FirstOrDefault(u => u.DomainId == id) is { } one)
+            {
+                domain.Uptime = one.Uptime;
+            }
+        }
+        catch (XlCommandException)
+        {
+            // Gone since, or started without a start time: no uptime, as in a listing.
         }
 
         return domain;

@@ -35,9 +35,22 @@ public sealed record DomainTarget(XenHostConnection Host, XenDomain Domain)
     public Task<XenDomain?> FindAsync(bool fresh, CancellationToken cancellationToken) =>
         (Locator ?? new DomainLocator()).FindAsync(Host, Domain, fresh, cancellationToken);
 
-    /// <summary>The domain after an action: a targeted read when <see cref="ReadBack"/>, else <see langword="null"/> (nothing read).</summary>
-    public Task<XenDomain?> AfterAsync(CancellationToken cancellationToken) =>
-        ReadBack ? FindAsync(fresh: true, cancellationToken) : Task.FromResult<XenDomain?>(null);
+    /// <summary>
+    /// The domain after an action: a targeted read when <see cref="ReadBack"/>, with its uptime when it runs
+    /// (<see cref="DomainLocator.WithUptimeAsync"/>: one <c>xl uptime</c> per host per command), else
+    /// <see langword="null"/> (nothing read).
+    /// </summary>
+    public async Task<XenDomain?> AfterAsync(CancellationToken cancellationToken)
+    {
+        if (!ReadBack)
+        {
+            return null;
+        }
+
+        DomainLocator locator = Locator ?? new DomainLocator();
+        XenDomain? now = await locator.FindAsync(Host, Domain, fresh: true, cancellationToken).ConfigureAwait(false);
+        return now is null ? null : await locator.WithUptimeAsync(Host, now, cancellationToken).ConfigureAwait(false);
+    }
 }
 
 /// <summary>What a cmdlet was asked to act on: names (wildcards), ids, UUIDs or domain objects.</summary>

@@ -76,16 +76,18 @@ public sealed class CallBudgetTests
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public async Task Suspend_piped_with_PassThru_adds_one_targeted_read(int n)
+    public async Task Suspend_piped_with_PassThru_adds_one_targeted_read_and_one_uptime_per_host(int n)
     {
         var (t, host, objects) = await FleetAsync(n);
         await EachAsync(host, objects, readBack: true, async target =>
         {
             XenDomain? after = await _lifecycle.SuspendAsync(target, default);
             Assert.Equal(XenDomainState.Paused, after!.State);
+            Assert.Equal(TimeSpan.FromMinutes(1), after.Uptime);
             return after;
         });
-        Assert.Equal((0, 3 * n), (t.ListingCalls, t.TargetedCalls));
+        Assert.Equal((1, 3 * n), (t.ListingCalls, t.TargetedCalls));
+        Assert.Single(t.Calls, "xl uptime");
     }
 
     [Theory]
