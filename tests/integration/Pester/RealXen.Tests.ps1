@@ -52,7 +52,12 @@ Describe 'XenPS cmdlets on a real Xen host' -Tag 'Integration' {
 
     It 'Get-XenDomain finds both by wildcard and reports an unknown name' {
         Step 'Get-XenDomain' {
-            @(Get-XenDomain -Name "xenps-ps-*-$suffix").Count | Should -Be 2
+            $both = @(Get-XenDomain -Name "xenps-ps-*-$suffix")
+            $both.Count | Should -Be 2
+            # A piped object comes back by its identity, with its uptime (xl uptime once for both).
+            $again = @($both | Get-XenDomain)
+            $again.Uuid | Should -Be $both.Uuid
+            $again | ForEach-Object { $_.Uptime | Should -BeOfType [timespan] }
             Get-XenDomain -Name "xenps-ps-nobody-$suffix" -ErrorAction SilentlyContinue -ErrorVariable notFound | Should -BeNullOrEmpty
             $notFound[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound*'
         }
@@ -62,7 +67,9 @@ Describe 'XenPS cmdlets on a real Xen host' -Tag 'Integration' {
         Step 'Suspend / Resume' {
             Suspend-XenDomain -Name $pv
             (Get-XenDomain -Name $pv).State | Should -Be 'Paused'
-            Resume-XenDomain -Name $pv
+            $resumed = Resume-XenDomain -Name $pv -PassThru
+            $resumed.State | Should -Be 'Running'
+            $resumed.Uptime | Should -BeOfType [timespan]
             (Get-XenDomain -Name $pv).State | Should -Be 'Running'
         }
     }
