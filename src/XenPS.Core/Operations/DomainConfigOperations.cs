@@ -213,7 +213,7 @@ public sealed class DomainConfigOperations
                 "starting it",
                 async () => started = await ts.CreateFromFileAsync(path, paused, ct).ConfigureAwait(false),
                 $"The domain exists, Off, with its config file {path}: fix the cause and start it with Start-XenDomain {name}, or remove it with Remove-XenDomain {name}.").ConfigureAwait(false);
-            return started!;
+            return await DomainLocator.WithOwnUptimeAsync(host, started!, ct).ConfigureAwait(false);
         }
 
         return await ts.FindDomainByConfigAsync(path, ct).ConfigureAwait(false)

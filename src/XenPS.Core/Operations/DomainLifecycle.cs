@@ -43,14 +43,14 @@ public sealed class DomainLifecycle
                     "NoConfigFile", XenErrorCategory.ObjectNotFound,
                     $"Domain '{d.Name}' on host '{target.Host.Name}' has no config file to start from.");
                 _logger.LogInformation("Starting domain {Domain} on {Host} from {ConfigPath}", d.Name, target.Host.Name, path);
-                return await ts.CreateFromFileAsync(path, paused, ct).ConfigureAwait(false);
+                return await target.WithUptimeAsync(await ts.CreateFromFileAsync(path, paused, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             case XenDomainState.Paused when !paused:
                 _logger.LogInformation("Domain {Domain} on {Host} is paused: unpausing it", d.Name, target.Host.Name);
                 await ts.UnpauseAsync(target.Reference, ct).ConfigureAwait(false);
                 return await target.AfterAsync(ct).ConfigureAwait(false);
             case XenDomainState.Running or XenDomainState.Paused:
                 _logger.LogInformation("Domain {Domain} on {Host} is already {State}: nothing to do", d.Name, target.Host.Name, d.State);
-                return d;
+                return await target.WithUptimeAsync(d, ct).ConfigureAwait(false);
             default:
                 throw new XenOperationException(
                     "DomainNotStartable", XenErrorCategory.InvalidOperation,
@@ -126,7 +126,7 @@ public sealed class DomainLifecycle
             _logger.LogInformation("Destroying domain {Domain} on {Host}, then starting it from {ConfigPath}", d.Name, target.Host.Name, path);
             await ts.DestroyAsync(target.Reference, ct).ConfigureAwait(false);
             XenDomain started = await ts.CreateFromFileAsync(path, paused: false, ct).ConfigureAwait(false);
-            return target.ReadBack ? started : null;
+            return target.ReadBack ? await target.WithUptimeAsync(started, ct).ConfigureAwait(false) : null;
         }
 
         if (d.State == XenDomainState.Paused)

@@ -93,6 +93,25 @@ public sealed class DomainLocator
             return domain;
         }
 
+        return await WithOwnUptimeAsync(host, domain, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <paramref name="domain"/> with its uptime from one targeted <c>xl uptime &lt;domid&gt;</c>, when it runs and has none
+    /// (a domain just created: one call for it, not a reading of the host).
+    /// </summary>
+    /// <param name="host">The domain's host.</param>
+    /// <param name="domain">A domain object the caller owns (filled in place).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public static async Task<XenDomain> WithOwnUptimeAsync(XenHostConnection host, XenDomain domain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(domain);
+        if (domain.Id is not int id || domain.Uptime is not null)
+        {
+            return domain;
+        }
+
         try
         {
             string domid = id.ToString(CultureInfo.InvariantCulture);

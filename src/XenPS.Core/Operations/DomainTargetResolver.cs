@@ -36,6 +36,13 @@ public sealed record DomainTarget(XenHostConnection Host, XenDomain Domain)
         (Locator ?? new DomainLocator()).FindAsync(Host, Domain, fresh, cancellationToken);
 
     /// <summary>
+    /// <paramref name="domain"/> (this target's domain as an action left it) with its uptime when <see cref="ReadBack"/>
+    /// (<see cref="DomainLocator.WithUptimeAsync"/>); unchanged, with no call, otherwise.
+    /// </summary>
+    public Task<XenDomain> WithUptimeAsync(XenDomain domain, CancellationToken cancellationToken) =>
+        ReadBack ? (Locator ?? new DomainLocator()).WithUptimeAsync(Host, domain, cancellationToken) : Task.FromResult(domain);
+
+    /// <summary>
     /// The domain after an action: a targeted read when <see cref="ReadBack"/>, with its uptime when it runs
     /// (<see cref="DomainLocator.WithUptimeAsync"/>: one <c>xl uptime</c> per host per command), else
     /// <see langword="null"/> (nothing read).
