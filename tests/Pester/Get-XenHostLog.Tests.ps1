@@ -24,6 +24,15 @@ Describe 'Get-XenHostLog' {
         $log[0].XenHost | Should -Be $xh
     }
 
+    It 'writes only the last lines of each host''s log with -Tail, and refuses less than 1' {
+        $all = @(Get-XenHostLog)
+        $last = @(Get-XenHostLog -Tail 2)
+        $last.Count | Should -Be 2
+        $last.Line | Should -Be $all[-2..-1].Line
+        @(Get-XenHostLog -Tail ($all.Count + 10)).Count | Should -Be $all.Count
+        { Get-XenHostLog -Tail 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,XenPS.Commands.GetXenHostLogCommand'
+    }
+
     It 'clears the log after reading it with -Clear, and -WhatIf leaves it' {
         $before = @(Get-XenHostLog).Count
         @(Get-XenHostLog -Clear -WhatIf).Count | Should -Be $before

@@ -14,6 +14,11 @@ public sealed class GetXenHostLogCommand : XenHostCmdlet
     [Parameter]
     public SwitchParameter Clear { get; set; }
 
+    /// <summary>Only the last lines of each host's log, as <c>xl dmesg | tail -n</c> (xl reads the whole ring either way; with -Clear all of it is cleared).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Tail { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -33,7 +38,9 @@ public sealed class GetXenHostLogCommand : XenHostCmdlet
 
             try
             {
-                foreach (XenHostLogEntry entry in Run(ct => Diagnostics.ReadHostLogAsync(host, clear, ct)))
+                IReadOnlyList<XenHostLogEntry> entries = Run(ct => Diagnostics.ReadHostLogAsync(host, clear, ct));
+                int skip = MyInvocation.BoundParameters.ContainsKey(nameof(Tail)) ? Math.Max(0, entries.Count - Tail) : 0;
+                foreach (XenHostLogEntry entry in entries.Skip(skip))
                 {
                     WriteObject(entry);
                 }
