@@ -8,7 +8,7 @@ namespace XenPS.Transport;
 
 /// <summary>
 /// The two ways of running a local process that <see cref="ProcessRunner"/> does not cover: streaming its
-/// stdout line by line while it runs (<see cref="Start"/>), and handing it this process's terminal
+/// stdout line by line while it runs (<c>Start</c>), and handing it this process's terminal
 /// (<see cref="RunInteractiveAsync"/>). Shared by <see cref="LocalProcessTransport"/> and <see cref="SshTransport"/>
 /// (which runs <c>ssh</c> locally).
 /// </summary>
@@ -43,6 +43,23 @@ internal sealed class ProcessStreamer
         string displayCommand,
         string notFoundMessage,
         Func<CommandResult, CommandResult> check,
+        CancellationToken cancellationToken) =>
+        Start(program, arguments, timeout, displayCommand, notFoundMessage, check, null, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Start(string, IReadOnlyList{string}, TimeSpan, string, string, Func{CommandResult, CommandResult}, CancellationToken)"/>;
+    /// a first stdout line equal to <paramref name="startMarker"/> is not handed out, and <paramref name="began"/> becomes
+    /// true at the first line (marker or not), false when stdout ends without any.
+    /// </summary>
+    public StreamingCommand Start(
+        string program,
+        IReadOnlyList<string> arguments,
+        TimeSpan timeout,
+        string displayCommand,
+        string notFoundMessage,
+        Func<CommandResult, CommandResult> check,
+        string? startMarker,
+        TaskCompletionSource<bool>? began,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -55,7 +72,7 @@ internal sealed class ProcessStreamer
         long started = Stopwatch.GetTimestamp();
         _logger.LogDebug("{Host}: {Command} started (process {Pid}), streaming its output", _hostName, displayCommand, pid);
         var lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        Task stdout = PumpLinesAsync(process.StandardOutput, lines.Writer);
+        Task stdout = PumpLinesAsync(process.StandardOutput, lines.Writer, startMarker, began);
         Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
 
         var stop = new CancellationTokenSource(timeout);
@@ -238,13 +255,24 @@ internal sealed class ProcessStreamer
         }
     }
 
-    private static async Task PumpLinesAsync(StreamReader reader, ChannelWriter<string> writer)
+    private static async Task PumpLinesAsync(StreamReader reader, ChannelWriter<string> writer, string? startMarker = null, TaskCompletionSource<bool>? began = null)
     {
         try
         {
             string? line;
+            bool first = true;
             while ((line = await reader.ReadLineAsync().ConfigureAwait(false)) is not null)
             {
+                if (first)
+                {
+                    first = false;
+                    began?.TrySetResult(true);
+                    if (startMarker is not null && line == startMarker)
+                    {
+                        continue;
+                    }
+                }
+
                 writer.TryWrite(line);
             }
         }
@@ -256,6 +284,8 @@ internal sealed class ProcessStreamer
         }
         finally
         {
+            // No line at all: the remote command line never began (or printed nothing).
+            began?.TrySetResult(false);
             writer.TryComplete();
         }
     }

@@ -145,9 +145,7 @@ public sealed class SshTransport : IXenTransport
             // the session before the command began (see the remarks), so sending it again cannot run it twice.
             if (attempt >= NotStartedRetries)
             {
-                throw new XenHostUnreachableException(
-                    HostName,
-                    $"ssh exited 255 without a message before '{request.DisplayText}' began on host '{HostName}', {attempt + 1} times: the SSH server closed the session, or ssh could not connect and said nothing (LogLevel QUIET). The command did not run.");
+                throw NotStarted(request, attempt);
             }
 
             _logger.LogInformation(
@@ -157,6 +155,11 @@ public sealed class SshTransport : IXenTransport
             await Task.Delay(TimeSpan.FromMilliseconds(100 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private XenHostUnreachableException NotStarted(CommandRequest request, int attempt) =>
+        new(
+            HostName,
+            $"ssh exited 255 without a message before '{request.DisplayText}' began on host '{HostName}', {attempt + 1} times: the SSH server closed the session, or ssh could not connect and said nothing (LogLevel QUIET). The command did not run.");
 
     /// <summary>Removes the remote shell's start marker line from stderr; <see langword="true"/> when it was there.</summary>
     internal static bool RemoveStartedMarker(ref CommandResult result)
@@ -267,21 +270,62 @@ public sealed class SshTransport : IXenTransport
     }
 
     /// <inheritdoc />
-    /// <remarks>Runs over the shared connection like <see cref="RunAsync"/>; killing the local ssh client ends the remote program at its next write.</remarks>
-    public Task<StreamingCommand> StartAsync(CommandRequest request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Runs over the shared connection like <see cref="RunAsync"/>; killing the local ssh client ends the remote program at
+    /// its next write. The remote command line first writes <see cref="StartedMarker"/> as a line to stdout (not handed
+    /// out), and this returns once that line came: a session the server closed before the command began (no line, exit
+    /// 255 without ssh's message) is started again, as <see cref="RunAsync"/> does.
+    /// </remarks>
+    public async Task<StreamingCommand> StartAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         TransportValidation.EnsureRequest(request);
-        IReadOnlyList<string> arguments = BuildArguments(request);
+        IReadOnlyList<string> arguments = BuildArguments(request, announceStart: true, announceOnStdout: true);
         _logger.LogTrace("{Host}: ssh argv: {Argv}", HostName, string.Join(' ', arguments.Select(PosixShell.Quote)));
-        return Task.FromResult(_streamer.Start(
-            _options.SshProgram,
-            arguments,
-            request.Timeout ?? Timeout.InfiniteTimeSpan,
-            request.DisplayText,
-            SshNotFound(),
-            r => Check(request, r),
-            cancellationToken));
+        for (int attempt = 0; ; attempt++)
+        {
+            var began = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            StreamingCommand command = _streamer.Start(
+                _options.SshProgram,
+                arguments,
+                request.Timeout ?? Timeout.InfiniteTimeSpan,
+                request.DisplayText,
+                SshNotFound(),
+                r => Check(request, r),
+                StartedMarker,
+                began,
+                cancellationToken);
+            if (await began.Task.ConfigureAwait(false))
+            {
+                return command;
+            }
+
+            CommandResult result;
+            try
+            {
+                result = await command.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is XenException or OperationCanceledException)
+            {
+                return command; // its completion carries the failure
+            }
+
+            if (result.ExitCode != 255 || SshErrors.Classify(result.ExitCode, result.StandardError) != SshFailureKind.None || result.StandardError.Length > 0)
+            {
+                return command;
+            }
+
+            if (attempt >= NotStartedRetries)
+            {
+                throw NotStarted(request, attempt);
+            }
+
+            _logger.LogInformation(
+                "{Host}: the SSH server closed the session before '{Command}' began (ssh exited 255 without a message; the command did not run): starting it again",
+                HostName,
+                request.DisplayText);
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -367,16 +411,17 @@ public sealed class SshTransport : IXenTransport
 
     /// <summary>
     /// The ssh argument vector for <paramref name="request"/>: options, <c>--</c>, the host, then the quoted remote command
-    /// as one word; with <paramref name="announceStart"/>, that command line first writes <see cref="StartedMarker"/> to stderr.
+    /// as one word; with <paramref name="announceStart"/>, that command line first writes <see cref="StartedMarker"/> as a
+    /// line to stderr (to stdout with <paramref name="announceOnStdout"/>: a stream's stdout is read line by line as it comes).
     /// </summary>
-    internal IReadOnlyList<string> BuildArguments(CommandRequest request, bool announceStart = false)
+    internal IReadOnlyList<string> BuildArguments(CommandRequest request, bool announceStart = false, bool announceOnStdout = false)
     {
         var arguments = new List<string>();
         AddConnectionOptions(arguments, GetControlPath());
         arguments.Add("--");
         arguments.Add(_options.Host);
         string command = PosixShell.Join([request.Program, .. request.Arguments]);
-        arguments.Add(announceStart ? "printf '%s\\n' " + StartedMarker + " >&2; " + command : command);
+        arguments.Add(announceStart ? "printf '%s\\n' " + StartedMarker + (announceOnStdout ? "; " : " >&2; ") + command : command);
         return arguments;
     }
 

@@ -379,6 +379,49 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
         Assert.Equal("once\n", File.ReadAllText(ran));
     }
 
+    [Fact]
+    public async Task A_stream_over_ssh_hands_out_the_programs_lines_and_never_the_start_marker()
+    {
+        await using SshTransport transport = Create();
+        await using StreamingCommand command = await transport.StartAsync(new CommandRequest("sh", "-c", "echo a; echo b; echo e >&2; exit 3"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+        var lines = new List<string>();
+        await foreach (string line in command.ReadLinesAsync())
+        {
+            lines.Add(line);
+        }
+
+        CommandResult result = await command.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(["a", "b"], lines);
+        Assert.Equal((3, "e\n"), (result.ExitCode, result.StandardError));
+    }
+
+    [Fact]
+    public async Task A_stream_the_server_dropped_before_it_began_is_started_again_and_runs_once()
+    {
+        string count = Path.Combine(Server.Directory, "dropped-" + Guid.NewGuid().ToString("N")[..6]);
+        string ran = count + ".ran";
+        string dropping = WriteScript("dropping-ssh", $$"""
+            #!/bin/sh
+            n=$(cat '{{count}}' 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > '{{count}}'
+            [ "$n" -le 2 ] && exit 255
+            exec ssh "$@"
+            """);
+        var logger = new ListLogger<SshTransport>();
+        await using SshTransport transport = CreateWith(dropping, logger);
+        await using StreamingCommand command = await transport.StartAsync(new CommandRequest("sh", "-c", "echo once >> \"$1\"; echo progress 1; echo progress 2", "sh", ran), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+        var lines = new List<string>();
+        await foreach (string line in command.ReadLinesAsync())
+        {
+            lines.Add(line);
+        }
+
+        Assert.Equal(0, (await command.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90))).ExitCode);
+        Assert.Equal(["progress 1", "progress 2"], lines);
+        Assert.Equal("3", File.ReadAllText(count).Trim());
+        Assert.Equal("once\n", File.ReadAllText(ran));
+        Assert.Equal(2, logger.Entries.Count(e => e.Message.Contains("closed the session before", StringComparison.Ordinal)));
+    }
+
     private string WriteScript(string name, string text)
     {
         string path = Path.Combine(Server.Directory, name + "-" + Guid.NewGuid().ToString("N")[..6]);
