@@ -79,6 +79,8 @@ public sealed class LocalProcessTransport : IXenTransport
             request.DisplayText,
             NotFound(request),
             r => r,
+            startMarker: null,
+            began: null,
             cancellationToken));
     }
 

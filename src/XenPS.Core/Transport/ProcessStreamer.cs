@@ -35,22 +35,9 @@ internal sealed class ProcessStreamer
     /// <param name="displayCommand">The command as logged and reported.</param>
     /// <param name="notFoundMessage">The message when <paramref name="program"/> does not exist.</param>
     /// <param name="check">Turns a finished result into an exception where the transport must (ssh's own failures); returns the result otherwise.</param>
+    /// <param name="startMarker">A first stdout line equal to it is not handed out; <see langword="null"/> for none.</param>
+    /// <param name="began">When given: true at the first stdout line (the marker or not), false when stdout ends without any.</param>
     /// <param name="cancellationToken">Kills the process when cancelled; the completion then throws <see cref="OperationCanceledException"/>.</param>
-    public StreamingCommand Start(
-        string program,
-        IReadOnlyList<string> arguments,
-        TimeSpan timeout,
-        string displayCommand,
-        string notFoundMessage,
-        Func<CommandResult, CommandResult> check,
-        CancellationToken cancellationToken) =>
-        Start(program, arguments, timeout, displayCommand, notFoundMessage, check, null, null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="Start(string, IReadOnlyList{string}, TimeSpan, string, string, Func{CommandResult, CommandResult}, CancellationToken)"/>;
-    /// a first stdout line equal to <paramref name="startMarker"/> is not handed out, and <paramref name="began"/> becomes
-    /// true at the first line (marker or not), false when stdout ends without any.
-    /// </summary>
     public StreamingCommand Start(
         string program,
         IReadOnlyList<string> arguments,

@@ -143,23 +143,26 @@ public sealed class SshTransport : IXenTransport
 
             // ssh exited 255 without its own message and the remote shell never wrote the marker: the server ended
             // the session before the command began (see the remarks), so sending it again cannot run it twice.
-            if (attempt >= NotStartedRetries)
-            {
-                throw NotStarted(request, attempt);
-            }
-
-            _logger.LogInformation(
-                "{Host}: the SSH server closed the session before '{Command}' began (ssh exited 255 without a message; the command did not run): sending it again",
-                HostName,
-                request.DisplayText);
-            await Task.Delay(TimeSpan.FromMilliseconds(100 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
+            await BeforeSendingAgainAsync(request, attempt, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private XenHostUnreachableException NotStarted(CommandRequest request, int attempt) =>
-        new(
+    /// <summary>After a session the server closed before <paramref name="request"/> began: throws after the last try, else logs and waits a little.</summary>
+    private async Task BeforeSendingAgainAsync(CommandRequest request, int attempt, CancellationToken cancellationToken)
+    {
+        if (attempt >= NotStartedRetries)
+        {
+            throw new XenHostUnreachableException(
+                HostName,
+                $"ssh exited 255 without a message before '{request.DisplayText}' began on host '{HostName}', {attempt + 1} times: the SSH server closed the session, or ssh could not connect and said nothing (LogLevel QUIET). The command did not run.");
+        }
+
+        _logger.LogInformation(
+            "{Host}: the SSH server closed the session before '{Command}' began (ssh exited 255 without a message; the command did not run): sending it again",
             HostName,
-            $"ssh exited 255 without a message before '{request.DisplayText}' began on host '{HostName}', {attempt + 1} times: the SSH server closed the session, or ssh could not connect and said nothing (LogLevel QUIET). The command did not run.");
+            request.DisplayText);
+        await Task.Delay(TimeSpan.FromMilliseconds(100 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Removes the remote shell's start marker line from stderr; <see langword="true"/> when it was there.</summary>
     internal static bool RemoveStartedMarker(ref CommandResult result)
@@ -315,16 +318,7 @@ public sealed class SshTransport : IXenTransport
                 return command;
             }
 
-            if (attempt >= NotStartedRetries)
-            {
-                throw NotStarted(request, attempt);
-            }
-
-            _logger.LogInformation(
-                "{Host}: the SSH server closed the session before '{Command}' began (ssh exited 255 without a message; the command did not run): starting it again",
-                HostName,
-                request.DisplayText);
-            await Task.Delay(TimeSpan.FromMilliseconds(100 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
+            await BeforeSendingAgainAsync(request, attempt, cancellationToken).ConfigureAwait(false);
         }
     }
 

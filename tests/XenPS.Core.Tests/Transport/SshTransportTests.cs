@@ -335,14 +335,8 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
         // Dropbear before 2024.86 closes a session now and then before its exec request is read (seen on the
         // real-Xen harness): ssh exits 255 and says nothing, and the command never ran. This ssh does that to the
         // first two sessions, then passes the rest to the real ssh.
-        string count = Path.Combine(Server.Directory, "dropped-" + Guid.NewGuid().ToString("N")[..6]);
+        (string dropping, string count) = DroppingSsh(drops: 2);
         string ran = count + ".ran";
-        string dropping = WriteScript("dropping-ssh", $$"""
-            #!/bin/sh
-            n=$(cat '{{count}}' 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > '{{count}}'
-            [ "$n" -le 2 ] && exit 255
-            exec ssh "$@"
-            """);
         var logger = new ListLogger<SshTransport>();
         await using SshTransport transport = CreateWith(dropping, logger);
         CommandResult result = await Run(transport, new CommandRequest("sh", "-c", "echo once >> \"$1\"; echo done; echo warn >&2", "sh", ran));
@@ -356,12 +350,7 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
     [Fact]
     public async Task ASessionDroppedBeforeItBeganEveryTimeIsUnreachableNamingTheCommand()
     {
-        string count = Path.Combine(Server.Directory, "dropped-" + Guid.NewGuid().ToString("N")[..6]);
-        string dropping = WriteScript("always-dropping-ssh", $$"""
-            #!/bin/sh
-            n=$(cat '{{count}}' 2>/dev/null || echo 0); echo $((n+1)) > '{{count}}'
-            exit 255
-            """);
+        (string dropping, string count) = DroppingSsh(drops: int.MaxValue);
         await using SshTransport transport = CreateWith(dropping, null);
         var ex = await Assert.ThrowsAsync<XenHostUnreachableException>(() => Run(transport, new CommandRequest("xl", "destroy", "7")));
         Assert.Contains("'xl destroy 7'", ex.Message);
@@ -398,14 +387,8 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
     [Fact]
     public async Task A_stream_the_server_dropped_before_it_began_is_started_again_and_runs_once()
     {
-        string count = Path.Combine(Server.Directory, "dropped-" + Guid.NewGuid().ToString("N")[..6]);
+        (string dropping, string count) = DroppingSsh(drops: 2);
         string ran = count + ".ran";
-        string dropping = WriteScript("dropping-ssh", $$"""
-            #!/bin/sh
-            n=$(cat '{{count}}' 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > '{{count}}'
-            [ "$n" -le 2 ] && exit 255
-            exec ssh "$@"
-            """);
         var logger = new ListLogger<SshTransport>();
         await using SshTransport transport = CreateWith(dropping, logger);
         await using StreamingCommand command = await transport.StartAsync(new CommandRequest("sh", "-c", "echo once >> \"$1\"; echo progress 1; echo progress 2", "sh", ran), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
@@ -420,6 +403,22 @@ public sealed class SshTransportSshdTests : IClassFixture<SshdFixture>
         Assert.Equal("3", File.ReadAllText(count).Trim());
         Assert.Equal("once\n", File.ReadAllText(ran));
         Assert.Equal(2, logger.Entries.Count(e => e.Message.Contains("closed the session before", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// An ssh that acts as dropbear before 2024.86 now and then does: the first <paramref name="drops"/> sessions end with
+    /// exit 255 and no word, the command never run; later ones go to the real ssh. <c>Count</c> is the file counting the calls.
+    /// </summary>
+    private (string Program, string Count) DroppingSsh(int drops)
+    {
+        string count = Path.Combine(Server.Directory, "dropped-" + Guid.NewGuid().ToString("N")[..6]);
+        string program = WriteScript("dropping-ssh", $$"""
+            #!/bin/sh
+            n=$(cat '{{count}}' 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > '{{count}}'
+            [ "$n" -le {{drops}} ] && exit 255
+            exec ssh "$@"
+            """);
+        return (program, count);
     }
 
     private string WriteScript(string name, string text)
